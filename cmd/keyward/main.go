@@ -1,0 +1,97 @@
+// Command keyward runs the Keyward API-access server and its tools.
+//
+//	keyward [serve] [flags]   start the server (the default)
+//	keyward help              list commands and settings
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata" // zone data for system.info and the timezone setting
+
+	"github.com/keyward/keyward/internal/app"
+	"github.com/keyward/keyward/internal/config"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv))
+}
+
+// run executes one command and returns the process exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, lookup func(string) (string, bool)) int {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = serve(ctx, args, stdout, stderr, lookup)
+	case "help":
+		usage(stdout)
+	default:
+		fmt.Fprintf(stderr, "keyward: unknown command %q\n", cmd)
+		usage(stderr)
+		return 2
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	default:
+		fmt.Fprintf(stderr, "keyward %s: %v\n", cmd, err)
+		return 1
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `Usage: keyward <command> [flags]
+
+Commands:
+  serve    start the server (the default); "keyward serve -h" lists the settings
+  help     show this text
+
+Every setting is a flag --name or an environment variable KEYWARD_NAME.
+`)
+}
+
+// serve starts the server, prints its URL and runs until ctx ends.
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, lookup func(string) (string, bool)) error {
+	cfg, _, err := config.Load("keyward serve", args, lookup, stderr)
+	if err != nil {
+		return err
+	}
+	log := cfg.Logger(stderr)
+	a, err := app.New(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	l, err := a.Listen()
+	if err != nil {
+		_ = a.Shutdown(context.Background())
+		return err
+	}
+	fmt.Fprintf(stdout, "Keyward listening on http://%s (API: ws://%s/api/current)\n", l.Addr(), l.Addr())
+	log.Info("serving", "addr", l.Addr().String(), "data_dir", cfg.DataDir)
+	errc := make(chan error, 1)
+	go func() { errc <- a.Serve(l) }()
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		log.Info("shutting down")
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return errors.Join(err, a.Shutdown(sctx))
+}

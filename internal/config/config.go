@@ -1,0 +1,148 @@
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is the effective configuration.
+type Config struct {
+	DataDir   string
+	Listen    string
+	LogFormat string
+	LogLevel  slog.Level
+
+	TrustedProxies []netip.Prefix
+
+	RateLimitCalls  int
+	RateLimitWindow time.Duration
+	RateLimitDelay  Range
+	RateLimitExempt []netip.Prefix
+
+	Timezone string
+}
+
+// Range is a duration range "<min>-<max>", or a single duration.
+type Range struct{ Min, Max time.Duration }
+
+// String formats r as it is written in settings.
+func (r Range) String() string {
+	if r.Min == r.Max {
+		return r.Min.String()
+	}
+	return r.Min.String() + "-" + r.Max.String()
+}
+
+// Default returns the configuration with every default of the spec.
+func Default() *Config {
+	return &Config{
+		DataDir:         "keyward-data",
+		Listen:          "127.0.0.1:6000",
+		LogFormat:       "text",
+		LogLevel:        slog.LevelInfo,
+		RateLimitCalls:  20,
+		RateLimitWindow: 60 * time.Second,
+		RateLimitDelay:  Range{time.Second, 10 * time.Second},
+		RateLimitExempt: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")},
+	}
+}
+
+// Validate checks the settings together; each error names its option.
+func (c *Config) Validate() error {
+	switch {
+	case c.DataDir == "":
+		return fmt.Errorf("data_dir: must not be empty")
+	case c.Listen == "":
+		return fmt.Errorf("listen: must not be empty")
+	case c.LogFormat != "text" && c.LogFormat != "json":
+		return fmt.Errorf("log_format: %q is not text or json", c.LogFormat)
+	case c.RateLimitCalls < 0:
+		return fmt.Errorf("rate_limit_calls: must be 0 (off) or more")
+	case c.RateLimitCalls > 0 && c.RateLimitWindow <= 0:
+		return fmt.Errorf("rate_limit_window: must be positive")
+	case c.RateLimitDelay.Min < 0 || c.RateLimitDelay.Max < c.RateLimitDelay.Min:
+		return fmt.Errorf("rate_limit_delay: %s is not a range of non-negative durations", c.RateLimitDelay)
+	}
+	if c.Timezone != "" {
+		if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "Local" {
+			return fmt.Errorf("timezone: %q is not an IANA time zone name", c.Timezone)
+		}
+	}
+	return nil
+}
+
+// Zone returns the display time zone's IANA name: the timezone setting,
+// else $TZ, else the zone /etc/localtime links to, else UTC.
+func (c *Config) Zone() string {
+	if c.Timezone != "" {
+		return c.Timezone
+	}
+	if tz := strings.TrimPrefix(os.Getenv("TZ"), ":"); validZone(tz) {
+		return tz
+	}
+	if target, err := os.Readlink("/etc/localtime"); err == nil {
+		if _, name, ok := strings.Cut(target, "zoneinfo/"); ok && validZone(name) {
+			return name
+		}
+	}
+	return "UTC"
+}
+
+func validZone(name string) bool {
+	if name == "" || name == "Local" {
+		return false
+	}
+	_, err := time.LoadLocation(name)
+	return err == nil
+}
+
+func parseRange(s string) (Range, error) {
+	if s == "0" {
+		return Range{}, nil
+	}
+	lo, hi, isRange := strings.Cut(s, "-")
+	min, err := time.ParseDuration(lo)
+	if err != nil {
+		return Range{}, err
+	}
+	if !isRange {
+		return Range{min, min}, nil
+	}
+	max, err := time.ParseDuration(hi)
+	if err != nil {
+		return Range{}, err
+	}
+	return Range{min, max}, nil
+}
+
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			a, err2 := netip.ParseAddr(part)
+			if err2 != nil {
+				return nil, err
+			}
+			p = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+func formatPrefixes(ps []netip.Prefix) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = p.String()
+	}
+	return strings.Join(parts, ",")
+}

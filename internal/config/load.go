@@ -1,0 +1,97 @@
+package config
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// option is one setting: its name (data_dir), help text, and how to read and
+// show it.
+type option struct {
+	name  string
+	usage string
+	set   func(c *Config, v string) error
+	get   func(c *Config) string
+}
+
+func (o option) flagName() string { return strings.ReplaceAll(o.name, "_", "-") }
+func (o option) envName() string  { return "KEYWARD_" + strings.ToUpper(o.name) }
+
+var options = []option{
+	{"data_dir", "data directory (database, pepper, TLS files)",
+		func(c *Config, v string) error { c.DataDir = v; return nil },
+		func(c *Config) string { return c.DataDir }},
+	{"listen", "plain HTTP listen address (keep it on loopback)",
+		func(c *Config, v string) error { c.Listen = v; return nil },
+		func(c *Config) string { return c.Listen }},
+	{"log_format", "log format: text or json",
+		func(c *Config, v string) error { c.LogFormat = v; return nil },
+		func(c *Config) string { return c.LogFormat }},
+	{"log_level", "log level: debug, info, warn or error",
+		func(c *Config, v string) error { return c.LogLevel.UnmarshalText([]byte(v)) },
+		func(c *Config) string { return strings.ToLower(c.LogLevel.String()) }},
+	{"trusted_proxies", "comma-separated CIDRs of reverse proxies whose X-Forwarded-* headers are believed",
+		func(c *Config, v string) (err error) { c.TrustedProxies, err = parsePrefixes(v); return err },
+		func(c *Config) string { return formatPrefixes(c.TrustedProxies) }},
+	{"rate_limit_calls", "no-login calls per method and address per window (0: no limit)",
+		func(c *Config, v string) (err error) { c.RateLimitCalls, err = strconv.Atoi(v); return err },
+		func(c *Config) string { return strconv.Itoa(c.RateLimitCalls) }},
+	{"rate_limit_window", "rate limit window",
+		func(c *Config, v string) (err error) { c.RateLimitWindow, err = time.ParseDuration(v); return err },
+		func(c *Config) string { return c.RateLimitWindow.String() }},
+	{"rate_limit_delay", "delay range before a rate-limited answer, e.g. 1s-10s (0: none)",
+		func(c *Config, v string) (err error) { c.RateLimitDelay, err = parseRange(v); return err },
+		func(c *Config) string { return c.RateLimitDelay.String() }},
+	{"rate_limit_exempt", "comma-separated CIDRs never rate limited",
+		func(c *Config, v string) (err error) { c.RateLimitExempt, err = parsePrefixes(v); return err },
+		func(c *Config) string { return formatPrefixes(c.RateLimitExempt) }},
+	{"timezone", "IANA time zone for display (default: $TZ, /etc/localtime, UTC)",
+		func(c *Config, v string) error { c.Timezone = v; return nil },
+		func(c *Config) string { return c.Timezone }},
+}
+
+// Load builds the configuration from defaults, then the environment
+// (lookup, usually os.LookupEnv), then the flags in args, and validates it.
+// It returns the remaining arguments.
+func Load(name string, args []string, lookup func(string) (string, bool), stderr io.Writer) (*Config, []string, error) {
+	c := Default()
+	for _, o := range options {
+		if v, ok := lookup(o.envName()); ok {
+			if err := o.set(c, v); err != nil {
+				return nil, nil, fmt.Errorf("%s (from %s): %w", o.name, o.envName(), err)
+			}
+		}
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	for _, o := range options {
+		fs.Func(o.flagName(), fmt.Sprintf("%s (env %s, default %q)", o.usage, o.envName(), o.get(Default())),
+			func(v string) error {
+				if err := o.set(c, v); err != nil {
+					return fmt.Errorf("%s: %w", o.name, err)
+				}
+				return nil
+			})
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, nil, err
+	}
+	return c, fs.Args(), nil
+}
+
+// Logger returns the one slog logger the process uses.
+func (c *Config) Logger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}

@@ -1,0 +1,124 @@
+package httpserver
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/keyward/keyward"
+	"github.com/keyward/keyward/internal/rpc"
+)
+
+// Config holds what the HTTP server needs.
+type Config struct {
+	RPC     *rpc.Server
+	Logger  *slog.Logger
+	Proxies Proxies
+	// Ready reports whether the store is reachable and migrated (/readyz).
+	Ready func(ctx context.Context) error
+}
+
+// Server is Keyward's HTTP front.
+type Server struct {
+	cfg  Config
+	mux  *http.ServeMux
+	http *http.Server
+}
+
+// New returns a server with every route installed.
+func New(cfg Config) *Server {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	s.mux.HandleFunc("GET /api/versions", s.versions)
+	s.mux.HandleFunc("GET /api/{version}", s.websocket)
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { writeText(w, http.StatusOK, "ok") })
+	s.mux.HandleFunc("GET /readyz", s.ready)
+	s.http = &http.Server{
+		Handler:           s.mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
+	}
+	return s
+}
+
+// Handler returns the server's routes (for tests and extra listeners).
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// Serve accepts connections on l until Shutdown.
+func (s *Server) Serve(l net.Listener) error {
+	err := s.http.Serve(l)
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return err
+}
+
+// Shutdown stops accepting, closes WebSocket connections with 1001 and
+// waits for requests in progress until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.cfg.RPC.Shutdown()
+	return s.http.Shutdown(ctx)
+}
+
+func (s *Server) versions(w http.ResponseWriter, _ *http.Request) {
+	names := make([]string, len(keyward.Versions))
+	for i, v := range keyward.Versions {
+		names[i] = string(v)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(names)
+}
+
+func (s *Server) websocket(w http.ResponseWriter, r *http.Request) {
+	v, ok := keyward.ParseVersion(r.PathValue("version"))
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		writeText(w, http.StatusBadRequest, "WebSocket upgrade required")
+		return
+	}
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+		// Keyward authenticates by a login call on the connection and uses
+		// no cookies, so the Origin header is not checked (protocol.md 1.1).
+		InsecureSkipVerify: true,
+		CompressionMode:    websocket.CompressionDisabled,
+	})
+	if err != nil {
+		return
+	}
+	defer ws.CloseNow()
+	// Keyward applies its own message limits with its own close reasons.
+	ws.SetReadLimit(-1)
+	s.cfg.RPC.Serve(ws, v, clientOrigin(r, s.cfg.Proxies))
+}
+
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Ready != nil {
+		if err := s.cfg.Ready(r.Context()); err != nil {
+			writeText(w, http.StatusServiceUnavailable, "not ready")
+			return
+		}
+	}
+	writeText(w, http.StatusOK, "ok")
+}
+
+func writeText(w http.ResponseWriter, code int, text string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(code)
+	_, _ = w.Write([]byte(text))
+}

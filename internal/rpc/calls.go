@@ -1,0 +1,136 @@
+package rpc
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+
+	"github.com/keyward/keyward"
+	"github.com/keyward/keyward/internal/ejson"
+	"github.com/keyward/keyward/internal/schema"
+)
+
+// Call is one method call as a handler sees it.
+type Call struct {
+	Conn   *Conn
+	Spec   *Spec
+	Caller *keyward.Caller
+	Params []any // validated, one per declared parameter
+}
+
+// admit counts a call in flight and starts it, or queues it behind the
+// running ones. It returns false when MaxCallsInFlight are already in
+// flight (protocol.md 13.2).
+func (c *Conn) admit(req *request) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.inflight >= MaxCallsInFlight {
+		return false
+	}
+	c.inflight++
+	if c.running < MaxCallsRunning {
+		c.running++
+		go c.work(req)
+	} else {
+		c.pending = append(c.pending, req)
+	}
+	return true
+}
+
+// work runs req, then the waiting calls in arrival order, until none wait.
+// Goroutines exist only while calls run, so idle connections cost none.
+func (c *Conn) work(req *request) {
+	for req != nil {
+		c.execute(req)
+		c.mu.Lock()
+		c.inflight--
+		req = nil
+		if len(c.pending) > 0 {
+			req = c.pending[0]
+			c.pending[0] = nil
+			c.pending = c.pending[1:]
+		} else {
+			c.running--
+		}
+		c.mu.Unlock()
+	}
+}
+
+// execute runs one call and sends its response, if it has an id.
+func (c *Conn) execute(req *request) {
+	ctx := c.ctx
+	if ctx.Err() != nil {
+		return
+	}
+	result, err := c.call(ctx, req)
+	if !req.hasID || ctx.Err() != nil {
+		return
+	}
+	if err == nil {
+		msg, encErr := appendResult(nil, req.id, result)
+		if encErr == nil {
+			c.send(msg)
+			return
+		}
+		err = encErr
+	}
+	c.replyError(req.id, err)
+}
+
+// call applies the checks of protocol.md section 7 and runs the handler.
+func (c *Conn) call(ctx context.Context, req *request) (any, error) {
+	spec := c.srv.registry.Spec(c.version, req.method)
+	if spec == nil {
+		return nil, methodNotInVersion(req.method)
+	}
+	if spec.Login {
+		c.loginMu.Lock()
+		defer c.loginMu.Unlock()
+	}
+	caller := c.refresh(ctx)
+	if err := c.authenticate(ctx, spec, caller); err != nil {
+		return nil, err
+	}
+	if !spec.Allows(caller.Roles) {
+		return nil, keyward.ErrNotAuthorized
+	}
+	params, err := schema.ValidateParams(spec.Params, req.params)
+	if err != nil {
+		return nil, err
+	}
+	return spec.Handler(keyward.NewContext(ctx, caller), &Call{Conn: c, Spec: spec, Caller: caller, Params: params})
+}
+
+// authenticate is step 3: login required, or the rate limit for no-auth
+// methods on unauthenticated connections.
+func (c *Conn) authenticate(ctx context.Context, spec *Spec, caller *keyward.Caller) error {
+	if spec.Access != NoAuth {
+		if !caller.Authenticated() {
+			return keyward.ErrNotAuthenticated
+		}
+		return nil
+	}
+	if caller.Authenticated() || spec.NoRateLimit || c.srv.limiter == nil {
+		return nil
+	}
+	return c.srv.limiter.Allow(ctx, spec.Name, c.origin)
+}
+
+func methodNotInVersion(name string) *keyward.Error {
+	ns, short := "", name
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		ns, short = name[:i], name[i+1:]
+	}
+	return keyward.Errorf(keyward.ENOMETHOD, "Method '%s' not found in '%s'", short, ns)
+}
+
+// replyError sends an error response, logging unexpected errors once.
+func (c *Conn) replyError(id any, err error) {
+	code, message, data, internal := wireError(err)
+	if internal && !errors.Is(err, context.Canceled) {
+		c.srv.log.LogAttrs(context.Background(), slog.LevelError, "call failed",
+			slog.String("conn", c.id), slog.Any("id", ejson.Plain(id)), slog.Any("error", err))
+	}
+	c.send(appendError(nil, id, code, message, data))
+}

@@ -1,0 +1,64 @@
+package rpc
+
+import (
+	"context"
+
+	"github.com/coder/websocket"
+)
+
+// send queues an outgoing message. A client that lets more than
+// MaxQueuedBytes wait is closed with 1008 "Client too slow"; no other
+// connection ever waits for it.
+func (c *Conn) send(msg []byte) {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	if c.outBytes+len(msg) > MaxQueuedBytes {
+		c.mu.Unlock()
+		c.Close(websocket.StatusPolicyViolation, reasonTooSlow)
+		return
+	}
+	c.out = append(c.out, msg)
+	c.outBytes += len(msg)
+	start := !c.writing
+	c.writing = true
+	c.mu.Unlock()
+	if start {
+		go c.writeLoop()
+	}
+}
+
+// writeLoop writes queued messages until the queue is empty, then exits,
+// so an idle connection has no writer goroutine.
+func (c *Conn) writeLoop() {
+	for {
+		c.mu.Lock()
+		batch := c.out
+		c.out = nil
+		if len(batch) == 0 || c.closed {
+			c.writing = false
+			c.mu.Unlock()
+			return
+		}
+		c.mu.Unlock()
+		for _, msg := range batch {
+			if !c.write(msg) {
+				c.Close(websocket.StatusPolicyViolation, reasonTooSlow)
+				return
+			}
+			c.mu.Lock()
+			if !c.closed {
+				c.outBytes -= len(msg)
+			}
+			c.mu.Unlock()
+		}
+	}
+}
+
+func (c *Conn) write(msg []byte) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), c.srv.writeTimeout)
+	defer cancel()
+	return c.ws.Write(ctx, websocket.MessageText, msg) == nil
+}

@@ -1,0 +1,123 @@
+package rpc
+
+import (
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/keyward/keyward"
+)
+
+// Config holds what a Server needs.
+type Config struct {
+	Registry *Registry
+	Logger   *slog.Logger
+	// Authority checks sessions at each call; nil means no session is ever
+	// valid.
+	Authority Authority
+	// RateLimit limits no-auth calls; nil disables the limit.
+	RateLimit *RateLimiter
+	// WriteTimeout bounds each outgoing message; zero means 10 s.
+	WriteTimeout time.Duration
+}
+
+// Server runs JSON-RPC connections.
+type Server struct {
+	registry     *Registry
+	log          *slog.Logger
+	authority    Authority
+	limiter      *RateLimiter
+	writeTimeout time.Duration
+	hub          *Hub
+
+	mu    sync.Mutex
+	conns map[*Conn]struct{}
+	done  bool
+}
+
+// NewServer returns a server for the registry's methods.
+func NewServer(cfg Config) *Server {
+	s := &Server{
+		registry: cfg.Registry, log: cfg.Logger, authority: cfg.Authority,
+		limiter: cfg.RateLimit, writeTimeout: cfg.WriteTimeout,
+		conns: map[*Conn]struct{}{},
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.writeTimeout == 0 {
+		s.writeTimeout = 10 * time.Second
+	}
+	s.hub = newHub(s)
+	return s
+}
+
+// Registry returns the server's method registry.
+func (s *Server) Registry() *Registry { return s.registry }
+
+// Events returns the publisher that fans events out to subscribers.
+func (s *Server) Events() keyward.Publisher { return s.hub }
+
+// Serve runs the JSON-RPC protocol on an accepted WebSocket until it ends.
+func (s *Server) Serve(ws *websocket.Conn, v keyward.Version, origin keyward.Origin) {
+	c := newConn(s, ws, v, origin)
+	s.mu.Lock()
+	if s.done {
+		s.mu.Unlock()
+		c.Close(websocket.StatusGoingAway, reasonShutdown)
+		return
+	}
+	s.conns[c] = struct{}{}
+	s.mu.Unlock()
+	defer func() {
+		c.dropSubscriptions()
+		c.session.Store(nil)
+		s.mu.Lock()
+		delete(s.conns, c)
+		s.mu.Unlock()
+	}()
+	c.serve()
+}
+
+// Shutdown closes every connection with 1001 "Server shutting down" and
+// stops the event hub.
+func (s *Server) Shutdown() {
+	s.mu.Lock()
+	s.done = true
+	conns := make([]*Conn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.Close(websocket.StatusGoingAway, reasonShutdown)
+	}
+	s.hub.stop()
+}
+
+// Conns returns the open connections.
+func (s *Server) Conns() []*Conn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]*Conn, 0, len(s.conns))
+	for c := range s.conns {
+		out = append(out, c)
+	}
+	return out
+}
+
+// EndSessions ends every session for which match returns true, as
+// accounts.md 13.3 describes: subscriptions are removed with a
+// notify_unsubscribed carrying ENOTAUTHENTICATED and the connections stay
+// open. It returns the number of sessions ended.
+func (s *Server) EndSessions(match func(*keyward.Session) bool) int {
+	n := 0
+	for _, c := range s.Conns() {
+		if sess := c.Session(); sess != nil && match(sess) && c.EndSession(sess, keyward.ErrNotAuthenticated) {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,138 @@
+package rpc
+
+import (
+	"context"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/keyward/keyward"
+)
+
+// Authority answers the RPC layer's questions about sessions. The accounts
+// service implements it.
+type Authority interface {
+	// Refresh returns the session's current effective roles, or
+	// keyward.ErrNotAuthenticated when the session has ended.
+	Refresh(ctx context.Context, s *keyward.Session, origin keyward.Origin) (keyward.RoleSet, error)
+}
+
+// refresh is step 2 of a call: it ends a session that is no longer valid
+// and returns the caller for this call.
+func (c *Conn) refresh(ctx context.Context) *keyward.Caller {
+	caller := &keyward.Caller{ConnID: c.id, Version: c.version, Origin: c.origin}
+	s := c.Session()
+	if s == nil || c.srv.authority == nil {
+		return caller
+	}
+	roles, err := c.srv.authority.Refresh(ctx, s, c.origin)
+	if err != nil {
+		c.EndSession(s, keyward.ErrNotAuthenticated)
+		return caller
+	}
+	caller.Session, caller.Roles = s, roles
+	return caller
+}
+
+// SetSession makes s the connection's session, replacing any other. The
+// connection's subscriptions stay; they are re-checked at each delivery.
+func (c *Conn) SetSession(s *keyward.Session) {
+	c.session.Store(s)
+}
+
+// EndSession ends the session s if it is still the connection's. With a
+// reason, each subscription is removed with a notify_unsubscribed carrying
+// it; without one (auth.logout) they are removed silently. The connection
+// stays open.
+func (c *Conn) EndSession(s *keyward.Session, reason *keyward.Error) bool {
+	if !c.session.CompareAndSwap(s, nil) {
+		return false
+	}
+	for _, name := range c.dropSubscriptions() {
+		if reason != nil {
+			c.notifyUnsubscribed(name, reason)
+		}
+	}
+	return true
+}
+
+// Subscribe adds a subscription to an event name and returns its id.
+func (c *Conn) Subscribe(name string) string {
+	id := uuid.NewString()
+	c.mu.Lock()
+	if c.subs == nil {
+		c.subs = map[string]string{}
+	}
+	c.subs[id] = name
+	c.mu.Unlock()
+	c.srv.hub.add(c, name)
+	return id
+}
+
+// Unsubscribe removes one subscription; an unknown id is ignored.
+func (c *Conn) Unsubscribe(id string) {
+	c.mu.Lock()
+	name, ok := c.subs[id]
+	delete(c.subs, id)
+	c.mu.Unlock()
+	if ok {
+		c.srv.hub.remove(c, name)
+	}
+}
+
+// dropSubscriptions removes every subscription and returns them.
+func (c *Conn) dropSubscriptions() map[string]string {
+	c.mu.Lock()
+	subs := c.subs
+	c.subs = nil
+	c.mu.Unlock()
+	for _, name := range subs {
+		c.srv.hub.remove(c, name)
+	}
+	return subs
+}
+
+// subscribedTo returns the ids of the subscriptions that receive events of
+// collection: those to its name and those to "*".
+func (c *Conn) subscribedTo(collection string) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var ids []string
+	for id, name := range c.subs {
+		if name == collection || name == "*" {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// removeSubscriptions removes the given subscriptions, telling the client
+// why with one notify_unsubscribed each.
+func (c *Conn) removeSubscriptions(ids []string, reason *keyward.Error) {
+	for _, id := range ids {
+		c.mu.Lock()
+		name, ok := c.subs[id]
+		delete(c.subs, id)
+		c.mu.Unlock()
+		if ok {
+			c.srv.hub.remove(c, name)
+			c.notifyUnsubscribed(name, reason)
+		}
+	}
+}
+
+func (c *Conn) notifyUnsubscribed(name string, reason *keyward.Error) {
+	msg, err := appendNotification(nil, "notify_unsubscribed", map[string]any{
+		"collection": name, "error": ErrorData(reason),
+	})
+	if err == nil {
+		c.send(msg)
+	}
+}
+
+// EventName returns the part of a subscription name used for
+// authorization: the text before the first ':'.
+func EventName(name string) string {
+	base, _, _ := strings.Cut(name, ":")
+	return base
+}

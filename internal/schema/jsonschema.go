@@ -1,0 +1,149 @@
+package schema
+
+// JSON renders s as a JSON Schema 2020-12 document (as plain values).
+func (s *Schema) JSON() map[string]any {
+	out := s.typeJSON()
+	if s.Nullable && s.Kind != KindAny && s.Kind != KindNull {
+		out = map[string]any{"anyOf": []any{out, map[string]any{"type": "null"}}}
+	}
+	if s.Title != "" {
+		out["title"] = s.Title
+	}
+	if s.Description != "" {
+		out["description"] = s.Description
+	}
+	return out
+}
+
+func (s *Schema) typeJSON() map[string]any {
+	switch s.Kind {
+	case KindString:
+		return s.stringJSON()
+	case KindInteger:
+		out := map[string]any{"type": "integer"}
+		if s.Minimum != nil {
+			out["minimum"] = *s.Minimum
+		}
+		if s.Maximum != nil {
+			out["maximum"] = *s.Maximum
+		}
+		return out
+	case KindNumber:
+		return map[string]any{"type": "number"}
+	case KindBoolean:
+		return map[string]any{"type": "boolean"}
+	case KindDateTime:
+		return dateTimeJSON()
+	case KindNull:
+		return map[string]any{"type": "null"}
+	case KindList:
+		return map[string]any{"type": "array", "items": s.Items.JSON()}
+	case KindObject:
+		return s.objectJSON(nil)
+	case KindMap:
+		return map[string]any{"type": "object"}
+	case KindUnion:
+		return s.unionJSON()
+	case KindConst:
+		return map[string]any{"const": s.Const}
+	}
+	return map[string]any{}
+}
+
+func (s *Schema) stringJSON() map[string]any {
+	if len(s.Enum) > 0 {
+		enum := make([]any, len(s.Enum))
+		for i, e := range s.Enum {
+			enum[i] = e
+		}
+		return map[string]any{"type": "string", "enum": enum}
+	}
+	out := map[string]any{"type": "string", "maxLength": s.maxLength()}
+	if s.MinLength > 0 {
+		out["minLength"] = s.MinLength
+	}
+	return out
+}
+
+func dateTimeJSON() map[string]any {
+	return map[string]any{
+		"type":                 "object",
+		"description":          "A UTC date-time: milliseconds since the Unix epoch (whole seconds in results).",
+		"properties":           map[string]any{"$date": map[string]any{"type": "integer"}},
+		"required":             []any{"$date"},
+		"additionalProperties": false,
+	}
+}
+
+// objectJSON renders an object schema; extra adds leading properties (the
+// tag of a union variant).
+func (s *Schema) objectJSON(extra map[string]any) map[string]any {
+	props := map[string]any{}
+	required := []any{}
+	for k, v := range extra {
+		props[k] = v
+		required = append(required, k)
+	}
+	for _, f := range s.Fields {
+		fs := f.Schema.JSON()
+		if f.Description != "" {
+			fs["description"] = f.Description
+		}
+		if f.HasDefault {
+			fs["default"] = Clone(f.Default)
+		}
+		props[f.Name] = fs
+		if f.Required {
+			required = append(required, f.Name)
+		}
+	}
+	out := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		out["required"] = required
+	}
+	if !s.AllowExtra {
+		out["additionalProperties"] = false
+	}
+	return out
+}
+
+func (s *Schema) unionJSON() map[string]any {
+	alts := make([]any, len(s.Variants))
+	for i, v := range s.Variants {
+		tag := map[string]any{"const": v.Tag}
+		alt := v.Schema.objectJSON(map[string]any{s.Tag: tag})
+		alt["title"] = v.Tag
+		alts[i] = alt
+	}
+	return map[string]any{"oneOf": alts}
+}
+
+// ParamsJSON renders the combined "Call parameters" schema of positional
+// parameters: an array with prefixItems, no further items, and minItems
+// equal to the number of required parameters.
+func ParamsJSON(params []Field) map[string]any {
+	items := make([]any, len(params))
+	for i, p := range params {
+		items[i] = FieldJSON(p)
+	}
+	return map[string]any{
+		"type":        "array",
+		"prefixItems": items,
+		"items":       false,
+		"minItems":    RequiredCount(params),
+	}
+}
+
+// FieldJSON renders one parameter's schema with its name, description and
+// default.
+func FieldJSON(p Field) map[string]any {
+	out := p.Schema.JSON()
+	out["title"] = p.Name
+	if p.Description != "" {
+		out["description"] = p.Description
+	}
+	if p.HasDefault {
+		out["default"] = Clone(p.Default)
+	}
+	return out
+}

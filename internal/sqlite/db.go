@@ -1,0 +1,102 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"runtime"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// DB is an open Keyward database.
+type DB struct {
+	path  string
+	write *sql.DB // one connection: SQLite has one writer at a time
+	read  *sql.DB
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// pragmas go in the DSN so every pooled connection gets them; busy_timeout
+// comes first so the others wait for locks too.
+const pragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+	"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+
+// Open opens (creating it with mode 0600 if needed) the database at path and
+// applies pending migrations.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
+	db := &DB{path: path, Now: time.Now}
+	var err error
+	// _txlock=immediate: BEGIN takes the write lock at once, so a
+	// transaction never fails half-way upgrading a read lock.
+	if db.write, err = sql.Open("sqlite", dsn+"&_txlock=immediate"); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.write.SetMaxOpenConns(1)
+	db.write.SetConnMaxIdleTime(0)
+	if db.read, err = sql.Open("sqlite", dsn+"&_pragma=query_only(1)"); err != nil {
+		db.write.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// createPrivate creates the database file with mode 0600 if it is missing,
+// so SQLite (and its -wal and -shm files) never widen it.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("create database %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// Path returns the database file's path.
+func (db *DB) Path() string { return db.path }
+
+// Ping reports whether the database answers and is fully migrated.
+func (db *DB) Ping(ctx context.Context) error {
+	v, err := currentVersion(ctx, db.read)
+	if err != nil {
+		return err
+	}
+	if want := len(migrations()); v != want {
+		return fmt.Errorf("database at migration %d, want %d", v, want)
+	}
+	return nil
+}
+
+// writeTx runs fn in a write transaction and commits it if fn succeeds.
+func (db *DB) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,93 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrations returns the embedded migrations, numbered 1, 2, ... in order.
+func migrations() []migration {
+	entries, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		panic(err)
+	}
+	slices.Sort(entries)
+	out := make([]migration, 0, len(entries))
+	for i, path := range entries {
+		name := strings.TrimPrefix(path, "migrations/")
+		num, _, _ := strings.Cut(name, "_")
+		if v, err := strconv.Atoi(num); err != nil || v != i+1 {
+			panic(fmt.Sprintf("sqlite: migration %s is out of sequence", name))
+		}
+		body, err := migrationFS.ReadFile(path)
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, migration{version: i + 1, name: name, sql: string(body)})
+	}
+	return out
+}
+
+// migrate applies pending migrations, each in its own write transaction
+// (which holds SQLite's write lock, so two servers never migrate at once).
+// Migrations are forward-only; a database from a newer Keyward is refused.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	all := migrations()
+	for _, m := range all {
+		err := db.writeTx(ctx, func(tx *sql.Tx) error {
+			v, err := currentVersion(ctx, tx)
+			if err != nil || v >= m.version {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+				m.version, m.name, db.Now().Unix())
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	v, err := currentVersion(ctx, db.write)
+	if err != nil {
+		return err
+	}
+	if v > len(all) {
+		return fmt.Errorf("database %s was written by a newer Keyward (schema version %d; this one knows up to %d): "+
+			"upgrade Keyward or restore a backup", db.path, v, len(all))
+	}
+	return nil
+}
+
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func currentVersion(ctx context.Context, q queryer) (int, error) {
+	var v sql.NullInt64
+	if err := q.QueryRowContext(ctx, `SELECT max(version) FROM schema_migrations`).Scan(&v); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	return int(v.Int64), nil
+}

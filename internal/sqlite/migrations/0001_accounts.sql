@@ -1,0 +1,56 @@
+-- Accounts: groups, users, privileges and the built-in rows of accounts.md section 3.
+
+CREATE TABLE groups (
+    id      INTEGER PRIMARY KEY,
+    gid     INTEGER NOT NULL UNIQUE,
+    name    TEXT    NOT NULL UNIQUE,
+    builtin INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE users (
+    id                INTEGER PRIMARY KEY,
+    uid               INTEGER NOT NULL UNIQUE,
+    username          TEXT    NOT NULL UNIQUE,
+    full_name         TEXT    NOT NULL,
+    password_hash     TEXT,
+    password_disabled INTEGER NOT NULL DEFAULT 0,
+    locked            INTEGER NOT NULL DEFAULT 0,
+    group_id          INTEGER NOT NULL REFERENCES groups (id),
+    created_at        INTEGER NOT NULL
+);
+
+CREATE TABLE user_groups (
+    user_id  INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    group_id INTEGER NOT NULL REFERENCES groups (id),
+    PRIMARY KEY (user_id, group_id)
+);
+CREATE INDEX user_groups_group ON user_groups (group_id);
+
+CREATE TABLE privileges (
+    id           INTEGER PRIMARY KEY,
+    builtin_name TEXT UNIQUE,
+    name         TEXT    NOT NULL UNIQUE,
+    roles        TEXT    NOT NULL DEFAULT '[]', -- JSON array of role names
+    web_shell    INTEGER NOT NULL DEFAULT 0
+);
+
+-- local_groups lists gids, in order; a gid need not have a group.
+CREATE TABLE privilege_groups (
+    privilege_id INTEGER NOT NULL REFERENCES privileges (id) ON DELETE CASCADE,
+    position     INTEGER NOT NULL,
+    gid          INTEGER NOT NULL,
+    PRIMARY KEY (privilege_id, position)
+);
+CREATE INDEX privilege_groups_gid ON privilege_groups (gid);
+
+INSERT INTO groups (id, gid, name, builtin) VALUES
+    (1, 544, 'builtin_administrators', 1),
+    (2, 951, 'truenas_readonly_administrators', 1),
+    (3, 952, 'truenas_sharing_administrators', 1);
+
+INSERT INTO privileges (id, builtin_name, name, roles, web_shell) VALUES
+    (1, 'LOCAL_ADMINISTRATOR', 'Local Administrator', '["FULL_ADMIN"]', 1),
+    (2, 'READONLY_ADMINISTRATOR', 'Read-Only Administrator', '["READONLY_ADMIN"]', 0),
+    (3, 'SHARING_ADMINISTRATOR', 'Sharing Administrator', '["SHARING_ADMIN"]', 0);
+
+INSERT INTO privilege_groups (privilege_id, position, gid) VALUES (1, 0, 544), (2, 0, 951), (3, 0, 952);

@@ -1,0 +1,113 @@
+package keyward
+
+import (
+	"context"
+	"net/netip"
+	"time"
+)
+
+// Origin is where a connection comes from (protocol.md 1.2).
+type Origin struct {
+	// Addr is the client address and port; invalid for the unix socket.
+	Addr netip.AddrPort
+	// Unix marks a connection on the unix socket listener.
+	Unix bool
+	// Secure reports secure transport: own TLS, a trusted proxy reporting
+	// https, the unix socket, or loopback.
+	Secure bool
+}
+
+// String returns "ip:port", "[ipv6]:port" or "UNIX socket".
+func (o Origin) String() string {
+	if o.Unix {
+		return "UNIX socket"
+	}
+	return o.Addr.String()
+}
+
+// IP returns the client address without port ("" for the unix socket).
+func (o Origin) IP() string {
+	if o.Unix {
+		return ""
+	}
+	return o.Addr.Addr().String()
+}
+
+// Credential is how a session logged in.
+type Credential string
+
+// The credential types Keyward produces.
+const (
+	CredPassword Credential = "LOGIN_PASSWORD"
+	CredAPIKey   Credential = "API_KEY"
+	CredToken    Credential = "TOKEN"
+)
+
+// Session is the authenticated state of one connection.
+type Session struct {
+	LoginID    string // UUID made at login
+	UserID     int64
+	Username   string
+	Credential Credential
+	LoginAt    time.Time
+	// APIKeyID and APIKeyName are set for API_KEY sessions and for token
+	// sessions whose chain starts at one.
+	APIKeyID   int64
+	APIKeyName string
+	// Parent is the generating session of a TOKEN session.
+	Parent *Session
+	// Token is the token a TOKEN session logged in with (for idle refresh).
+	Token string
+}
+
+// Root returns the first session of a token chain.
+func (s *Session) Root() *Session {
+	for s.Parent != nil {
+		s = s.Parent
+	}
+	return s
+}
+
+// Caller is who makes the current call: the connection's session (nil when
+// unauthenticated), the effective roles recomputed for this call, the API
+// version and the origin.
+type Caller struct {
+	ConnID  string
+	Session *Session
+	Roles   RoleSet
+	Version Version
+	Origin  Origin
+}
+
+// Authenticated reports whether the caller has a session.
+func (c *Caller) Authenticated() bool { return c != nil && c.Session != nil }
+
+type callerKey struct{}
+
+// NewContext returns ctx carrying c.
+func NewContext(ctx context.Context, c *Caller) context.Context {
+	return context.WithValue(ctx, callerKey{}, c)
+}
+
+// CallerFrom returns the caller carried by ctx, or nil.
+func CallerFrom(ctx context.Context) *Caller {
+	c, _ := ctx.Value(callerKey{}).(*Caller)
+	return c
+}
+
+// Event is a change to a collection, told to its subscribers as a
+// collection_update notification.
+type Event struct {
+	Collection string // the event name, e.g. "api_key.query"
+	Msg        string // "added", "changed" or "removed"
+	ID         any    // the entry id, or nil
+	// Fields returns the entry as the caller would see it now (version,
+	// redaction), or ok=false when the caller may not see it. Nil for
+	// "removed".
+	Fields func(ctx context.Context, c *Caller) (fields any, ok bool)
+}
+
+// Publisher tells subscribers about events, in the order published.
+type Publisher interface {
+	Publish(e Event)
+}
