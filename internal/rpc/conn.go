@@ -37,8 +37,10 @@ type Conn struct {
 	outBytes int
 	writing  bool
 	closed   bool
-	options  Options
-	subs     map[string]string // subscription id -> event name
+	// closeDone is closed when the close handshake started by Close ends.
+	closeDone chan struct{}
+	options   Options
+	subs      map[string]string // subscription id -> event name
 }
 
 // Options are the per-connection settings of core.set_options.
@@ -85,6 +87,7 @@ func (c *Conn) SetOptions(o Options) {
 
 // serve reads messages until the connection ends.
 func (c *Conn) serve() {
+	defer c.waitClosed()
 	defer c.cancel()
 	for {
 		// Reads never take c.ctx: cancelling a read context makes the library
@@ -190,9 +193,24 @@ func (c *Conn) Close(code websocket.StatusCode, reason string) {
 	}
 	c.closed = true
 	c.out, c.outBytes = nil, 0
+	c.closeDone = make(chan struct{})
 	c.mu.Unlock()
 	c.cancel()
-	go func() { _ = c.ws.Close(code, reason) }()
+	go func() {
+		defer close(c.closeDone)
+		_ = c.ws.Close(code, reason)
+	}()
+}
+
+// waitClosed waits for a close handshake started by Close, so the close
+// frame is sent before the connection is dropped.
+func (c *Conn) waitClosed() {
+	c.mu.Lock()
+	done := c.closeDone
+	c.mu.Unlock()
+	if done != nil {
+		<-done
+	}
 }
 
 // isClosed reports whether Close was called.

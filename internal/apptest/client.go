@@ -1,0 +1,145 @@
+package apptest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// Timeout bounds every read a test client makes.
+const Timeout = 10 * time.Second
+
+// Client is a raw JSON-RPC client over a real WebSocket.
+type Client struct {
+	tb     testing.TB
+	ws     *websocket.Conn
+	nextID atomic.Int64
+}
+
+// MustDial connects to url.
+func MustDial(tb testing.TB, url string) *Client {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	ws, _, err := websocket.Dial(ctx, url, nil)
+	if err != nil {
+		tb.Fatalf("dial %s: %v", url, err)
+	}
+	ws.SetReadLimit(16 << 20)
+	tb.Cleanup(func() { _ = ws.CloseNow() })
+	return &Client{tb: tb, ws: ws}
+}
+
+// Conn returns the underlying WebSocket.
+func (c *Client) Conn() *websocket.Conn { return c.ws }
+
+// Send writes one text message.
+func (c *Client) Send(text string) {
+	c.tb.Helper()
+	c.write(websocket.MessageText, []byte(text))
+}
+
+// SendBinary writes one binary message.
+func (c *Client) SendBinary(data []byte) {
+	c.tb.Helper()
+	c.write(websocket.MessageBinary, data)
+}
+
+func (c *Client) write(typ websocket.MessageType, data []byte) {
+	c.tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	if err := c.ws.Write(ctx, typ, data); err != nil {
+		c.tb.Fatalf("write: %v", err)
+	}
+}
+
+// ReadRaw reads the next message, or returns the read error (a close).
+func (c *Client) ReadRaw(timeout time.Duration) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	_, data, err := c.ws.Read(ctx)
+	return data, err
+}
+
+// Read reads and decodes the next message.
+func (c *Client) Read() map[string]any {
+	c.tb.Helper()
+	data, err := c.ReadRaw(Timeout)
+	if err != nil {
+		c.tb.Fatalf("read: %v", err)
+	}
+	return Decode(c.tb, data)
+}
+
+// Decode decodes a JSON object keeping numbers as json.Number.
+func Decode(tb testing.TB, data []byte) map[string]any {
+	tb.Helper()
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.UseNumber()
+	var m map[string]any
+	if err := d.Decode(&m); err != nil {
+		tb.Fatalf("decode %s: %v", data, err)
+	}
+	return m
+}
+
+// Call sends a request with a fresh integer id and returns its response,
+// skipping notifications that arrive first.
+func (c *Client) Call(method string, params ...any) map[string]any {
+	c.tb.Helper()
+	id := c.nextID.Add(1)
+	req := map[string]any{"jsonrpc": "2.0", "id": id, "method": method, "params": params}
+	if params == nil {
+		req["params"] = []any{}
+	}
+	b, _ := json.Marshal(req)
+	c.Send(string(b))
+	for {
+		m := c.Read()
+		if n, ok := m["id"].(json.Number); ok && n.String() == strconv.FormatInt(id, 10) {
+			return m
+		}
+	}
+}
+
+// MustResult calls a method and returns its result, failing on an error.
+func (c *Client) MustResult(method string, params ...any) any {
+	c.tb.Helper()
+	m := c.Call(method, params...)
+	if e, ok := m["error"]; ok {
+		c.tb.Fatalf("%s: unexpected error %v", method, e)
+	}
+	return m["result"]
+}
+
+// ExpectClose reads until the server closes the connection and checks the
+// close code and reason.
+func (c *Client) ExpectClose(code websocket.StatusCode, reason string) {
+	c.tb.Helper()
+	for {
+		_, err := c.ReadRaw(Timeout)
+		if err == nil {
+			continue
+		}
+		var ce websocket.CloseError
+		if !errors.As(err, &ce) {
+			c.tb.Fatalf("want close %d %q, got %v", code, reason, err)
+		}
+		if ce.Code != code || ce.Reason != reason {
+			c.tb.Fatalf("want close %d %q, got %d %q", code, reason, ce.Code, ce.Reason)
+		}
+		return
+	}
+}
+
+// String formats a decoded message for failure output.
+func String(m any) string { b, _ := json.Marshal(m); return fmt.Sprint(string(b)) }
