@@ -77,6 +77,20 @@ type Caller struct {
 	Roles   RoleSet
 	Version Version
 	Origin  Origin
+	// deferred runs after the call's response is queued.
+	deferred []func()
+}
+
+// Defer arranges for fn to run once the call's response has been queued.
+func (c *Caller) Defer(fn func()) { c.deferred = append(c.deferred, fn) }
+
+// RunDeferred runs the functions given to Defer, in order. The RPC layer
+// calls it after queuing the response.
+func (c *Caller) RunDeferred() {
+	for _, fn := range c.deferred {
+		fn()
+	}
+	c.deferred = nil
 }
 
 // Authenticated reports whether the caller has a session.

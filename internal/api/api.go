@@ -1,13 +1,17 @@
 package api
 
 import (
+	"cmp"
+	"slices"
 	"time"
 
 	"github.com/keyward/keyward/internal/rpc"
+	"github.com/keyward/keyward/internal/service"
 )
 
 // Deps are what the handlers need from the rest of the server.
 type Deps struct {
+	Svc *service.Service
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Started is when the server started (system.info uptime).
@@ -28,6 +32,29 @@ func (d *Deps) now() time.Time {
 func Register(r *rpc.Registry, d *Deps) {
 	registerCore(r, d)
 	registerSystem(r, d)
+	r.Register(d.loginMethods()...)
+	r.Register(d.sessionMethods()...)
+	r.Register(d.sessionAdminMethods()...)
+	r.Register(d.userMethods()...)
+	r.Register(d.setupMethods()...)
+	r.Register(d.groupMethods()...)
+	r.Register(d.privilegeMethods()...)
+	r.Register(d.auditMethod())
 }
 
 func access(a rpc.Access) *rpc.Access { return &a }
+
+// sortByKey sorts entries by a string or integer key, ascending.
+func sortByKey(entries []map[string]any, key string) {
+	slices.SortStableFunc(entries, func(a, b map[string]any) int {
+		switch x := a[key].(type) {
+		case string:
+			y, _ := b[key].(string)
+			return cmp.Compare(x, y)
+		case int64:
+			y, _ := b[key].(int64)
+			return cmp.Compare(x, y)
+		}
+		return 0
+	})
+}

@@ -11,7 +11,7 @@ import (
 
 func registerCore(r *rpc.Registry, d *Deps) {
 	r.Register(pingMethod(), setOptionsMethod(), subscribeMethod(r), unsubscribeMethod(),
-		getMethodsMethod(r))
+		getMethodsMethod(r), getJobsMethod())
 	r.RegisterEvent(&rpc.Event{
 		Name: "core.get_jobs",
 		Description: "Job updates. Keyward runs no jobs, so this event never fires; it is accepted " +

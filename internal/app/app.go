@@ -11,22 +11,27 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/keyward/keyward/internal/api"
 	"github.com/keyward/keyward/internal/config"
 	"github.com/keyward/keyward/internal/httpserver"
+	"github.com/keyward/keyward/internal/password"
 	"github.com/keyward/keyward/internal/rpc"
+	"github.com/keyward/keyward/internal/service"
 	"github.com/keyward/keyward/internal/sqlite"
 )
 
 // App is an assembled server.
 type App struct {
-	cfg  *config.Config
-	log  *slog.Logger
-	db   *sqlite.DB
-	rpc  *rpc.Server
-	http *httpserver.Server
+	cfg    *config.Config
+	log    *slog.Logger
+	db     *sqlite.DB
+	svc    *service.Service
+	rpc    *rpc.Server
+	http   *httpserver.Server
+	cancel context.CancelFunc // stops background work
 }
 
 // New prepares the data directory, opens the store and builds the server.
@@ -44,27 +49,75 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error
 		return nil, err
 	}
 	a := &App{cfg: cfg, log: log, db: db}
-	a.build()
+	if err := a.build(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
-func (a *App) build() {
+func (a *App) build(ctx context.Context) error {
+	svc, err := service.New(ctx, service.Config{
+		Store: a.db, Audit: a.db, Hasher: password.NewHasher(a.cfg.Argon2), Logger: a.log,
+		FailDelay:     [2]time.Duration{a.cfg.LoginFailDelay.Min, a.cfg.LoginFailDelay.Max},
+		SessionMaxAge: a.cfg.SessionMaxAge, SessionIdleTimeout: a.cfg.SessionIdleTimeout,
+		AuditRetention: a.cfg.AuditRetention,
+	})
+	if err != nil {
+		return err
+	}
+	a.svc = svc
+	if err := a.headlessAdmin(ctx); err != nil {
+		return err
+	}
 	reg := rpc.NewRegistry()
 	host, _ := os.Hostname()
-	api.Register(reg, &api.Deps{Started: time.Now(), Hostname: host, Timezone: a.cfg.Zone()})
+	api.Register(reg, &api.Deps{Svc: svc, Started: time.Now(), Hostname: host, Timezone: a.cfg.Zone()})
 	a.rpc = rpc.NewServer(rpc.Config{
-		Registry: reg,
-		Logger:   a.log,
+		Registry:  reg,
+		Logger:    a.log,
+		Authority: svc,
+		Auditor:   svc,
 		RateLimit: rpc.NewRateLimiter(rpc.RateLimitConfig{
 			Calls: a.cfg.RateLimitCalls, Window: a.cfg.RateLimitWindow,
 			DelayMin: a.cfg.RateLimitDelay.Min, DelayMax: a.cfg.RateLimitDelay.Max,
 			Exempt: a.cfg.RateLimitExempt,
 		}),
 	})
+	svc.SetSessions(a.rpc)
 	a.http = httpserver.New(httpserver.Config{
 		RPC: a.rpc, Logger: a.log, Proxies: a.cfg.TrustedProxies, Ready: a.db.Ping,
 	})
+	bg, cancel := context.WithCancel(context.Background())
+	a.cancel = cancel
+	go svc.Watch(bg, time.Second)
+	go svc.PruneAudit(bg)
+	return nil
 }
+
+// headlessAdmin creates the administrator named by admin_username when no
+// local administrator exists (accounts.md 8).
+func (a *App) headlessAdmin(ctx context.Context) error {
+	if a.cfg.AdminUsername == "" || a.svc.HasLocalAdministrator() {
+		return nil
+	}
+	pw, err := os.ReadFile(a.cfg.AdminPasswordFile)
+	if err != nil {
+		return fmt.Errorf("admin_password_file: %w", err)
+	}
+	secret := strings.TrimRight(string(pw), "\r\n")
+	if secret == "" {
+		return fmt.Errorf("admin_password_file: %s is empty", a.cfg.AdminPasswordFile)
+	}
+	if err := a.svc.SetupLocalAdministrator(ctx, a.cfg.AdminUsername, secret); err != nil {
+		return fmt.Errorf("admin_username: %w", err)
+	}
+	a.log.Info("created the local administrator", "username", a.cfg.AdminUsername)
+	return nil
+}
+
+// Service returns the business services (for commands that act directly).
+func (a *App) Service() *service.Service { return a.svc }
 
 // Listen opens the configured listener.
 func (a *App) Listen() (net.Listener, error) {
@@ -81,6 +134,7 @@ func (a *App) Serve(l net.Listener) error { return a.http.Serve(l) }
 // Shutdown closes connections with 1001, waits for requests in progress
 // until ctx ends, and closes the store.
 func (a *App) Shutdown(ctx context.Context) error {
+	a.cancel()
 	return errors.Join(a.http.Shutdown(ctx), a.db.Close())
 }
 

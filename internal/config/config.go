@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/keyward/keyward/internal/password"
 )
 
 // Config is the effective configuration.
@@ -24,6 +26,15 @@ type Config struct {
 	RateLimitExempt []netip.Prefix
 
 	Timezone string
+
+	LoginFailDelay     Range
+	Argon2             password.Params
+	SessionMaxAge      time.Duration
+	SessionIdleTimeout time.Duration
+	AuditRetention     time.Duration
+
+	AdminUsername     string
+	AdminPasswordFile string
 }
 
 // Range is a duration range "<min>-<max>", or a single duration.
@@ -48,6 +59,10 @@ func Default() *Config {
 		RateLimitWindow: 60 * time.Second,
 		RateLimitDelay:  Range{time.Second, 10 * time.Second},
 		RateLimitExempt: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")},
+		LoginFailDelay:  Range{time.Second, 2 * time.Second},
+		Argon2:          password.DefaultParams,
+		SessionMaxAge:   720 * time.Hour,
+		AuditRetention:  168 * time.Hour,
 	}
 }
 
@@ -66,6 +81,18 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("rate_limit_window: must be positive")
 	case c.RateLimitDelay.Min < 0 || c.RateLimitDelay.Max < c.RateLimitDelay.Min:
 		return fmt.Errorf("rate_limit_delay: %s is not a range of non-negative durations", c.RateLimitDelay)
+	}
+	switch {
+	case c.LoginFailDelay.Min < 0 || c.LoginFailDelay.Max < c.LoginFailDelay.Min:
+		return fmt.Errorf("login_fail_delay: %s is not a range of non-negative durations", c.LoginFailDelay)
+	case c.SessionMaxAge < 0:
+		return fmt.Errorf("session_max_age: must not be negative")
+	case c.SessionIdleTimeout < 0:
+		return fmt.Errorf("session_idle_timeout: must not be negative")
+	case c.AuditRetention <= 0:
+		return fmt.Errorf("audit_retention: must be positive")
+	case (c.AdminUsername == "") != (c.AdminPasswordFile == ""):
+		return fmt.Errorf("admin_username and admin_password_file: set both or neither")
 	}
 	if c.Timezone != "" {
 		if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "Local" {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/keyward/keyward/internal/password"
 )
 
 // option is one setting: its name (data_dir), help text, and how to read and
@@ -50,6 +52,27 @@ var options = []option{
 	{"rate_limit_exempt", "comma-separated CIDRs never rate limited",
 		func(c *Config, v string) (err error) { c.RateLimitExempt, err = parsePrefixes(v); return err },
 		func(c *Config) string { return formatPrefixes(c.RateLimitExempt) }},
+	{"login_fail_delay", "random delay range before a failed login is answered, e.g. 1s-2s (0: none)",
+		func(c *Config, v string) (err error) { c.LoginFailDelay, err = parseRange(v); return err },
+		func(c *Config) string { return c.LoginFailDelay.String() }},
+	{"argon2", "argon2id parameters for new password hashes",
+		func(c *Config, v string) (err error) { c.Argon2, err = password.ParseParams(v); return err },
+		func(c *Config) string { return c.Argon2.String() }},
+	{"session_max_age", "age after which a session ends (0: never)",
+		func(c *Config, v string) (err error) { c.SessionMaxAge, err = time.ParseDuration(v); return err },
+		func(c *Config) string { return c.SessionMaxAge.String() }},
+	{"session_idle_timeout", "time without calls after which a session ends (0: never)",
+		func(c *Config, v string) (err error) { c.SessionIdleTimeout, err = time.ParseDuration(v); return err },
+		func(c *Config) string { return c.SessionIdleTimeout.String() }},
+	{"audit_retention", "how long audit records are kept",
+		func(c *Config, v string) (err error) { c.AuditRetention, err = time.ParseDuration(v); return err },
+		func(c *Config) string { return c.AuditRetention.String() }},
+	{"admin_username", "create this local administrator at start when none exists (with admin_password_file)",
+		func(c *Config, v string) error { c.AdminUsername = v; return nil },
+		func(c *Config) string { return c.AdminUsername }},
+	{"admin_password_file", "file holding the password of admin_username",
+		func(c *Config, v string) error { c.AdminPasswordFile = v; return nil },
+		func(c *Config) string { return c.AdminPasswordFile }},
 	{"timezone", "IANA time zone for display (default: $TZ, /etc/localtime, UTC)",
 		func(c *Config, v string) error { c.Timezone = v; return nil },
 		func(c *Config) string { return c.Timezone }},

@@ -57,13 +57,16 @@ func (c *Conn) work(req *request) {
 	}
 }
 
-// execute runs one call and sends its response, if it has an id.
+// execute runs one call and sends its response, if it has an id; then the
+// work the call deferred until its response was queued.
 func (c *Conn) execute(req *request) {
 	ctx := c.ctx
 	if ctx.Err() != nil {
 		return
 	}
-	result, err := c.call(ctx, req)
+	caller := c.refresh(ctx)
+	result, err := c.call(ctx, req, caller)
+	defer caller.RunDeferred()
 	if !req.hasID || ctx.Err() != nil {
 		return
 	}
@@ -78,8 +81,10 @@ func (c *Conn) execute(req *request) {
 	c.replyError(req.id, err)
 }
 
-// call applies the checks of protocol.md section 7 and runs the handler.
-func (c *Conn) call(ctx context.Context, req *request) (any, error) {
+// call applies the checks of protocol.md section 7 (step 2, the session
+// refresh, made caller) and runs the handler, auditing audited methods
+// whatever the outcome.
+func (c *Conn) call(ctx context.Context, req *request, caller *keyward.Caller) (result any, err error) {
 	spec := c.srv.registry.Spec(c.version, req.method)
 	if spec == nil {
 		return nil, methodNotInVersion(req.method)
@@ -87,19 +92,24 @@ func (c *Conn) call(ctx context.Context, req *request) (any, error) {
 	if spec.Login {
 		c.loginMu.Lock()
 		defer c.loginMu.Unlock()
+		caller = c.refresh(ctx)
 	}
-	caller := c.refresh(ctx)
+	ctx = keyward.NewContext(ctx, caller)
+	rec := c.srv.startAudit(ctx, spec, req.params, caller)
+	defer func() { c.srv.finishAudit(ctx, rec, err) }()
 	if err := c.authenticate(ctx, spec, caller); err != nil {
 		return nil, err
 	}
+	rec.Authenticated = caller.Authenticated()
 	if !spec.Allows(caller.Roles) {
 		return nil, keyward.ErrNotAuthorized
 	}
+	rec.Authorized = true
 	params, err := schema.ValidateParams(spec.Params, req.params)
 	if err != nil {
 		return nil, err
 	}
-	return spec.Handler(keyward.NewContext(ctx, caller), &Call{Conn: c, Spec: spec, Caller: caller, Params: params})
+	return spec.Handler(ctx, &Call{Conn: c, Spec: spec, Caller: caller, Params: params})
 }
 
 // authenticate is step 3: login required, or the rate limit for no-auth

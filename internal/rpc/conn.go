@@ -36,7 +36,9 @@ type Conn struct {
 	out      [][]byte   // outgoing messages not yet written
 	outBytes int
 	writing  bool
-	closed   bool
+	// afterFlush runs when the writer empties the queue (CloseAfterFlush).
+	afterFlush func()
+	closed     bool
 	// closeDone is closed when the close handshake started by Close ends.
 	closeDone chan struct{}
 	options   Options
@@ -64,6 +66,9 @@ func (c *Conn) ID() string { return c.id }
 
 // Version returns the connection's API version.
 func (c *Conn) Version() keyward.Version { return c.version }
+
+// Server returns the server the connection belongs to.
+func (c *Conn) Server() *Server { return c.srv }
 
 // Origin returns where the connection comes from.
 func (c *Conn) Origin() keyward.Origin { return c.origin }

@@ -39,7 +39,12 @@ func (c *Conn) writeLoop() {
 		c.out = nil
 		if len(batch) == 0 || c.closed {
 			c.writing = false
+			then := c.afterFlush
+			c.afterFlush = nil
 			c.mu.Unlock()
+			if then != nil {
+				then()
+			}
 			return
 		}
 		c.mu.Unlock()
@@ -61,4 +66,17 @@ func (c *Conn) write(msg []byte) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), c.srv.writeTimeout)
 	defer cancel()
 	return c.ws.Write(ctx, websocket.MessageText, msg) == nil
+}
+
+// CloseAfterFlush closes the connection once the messages already queued
+// (such as the response to the call that asked for it) are written.
+func (c *Conn) CloseAfterFlush(code websocket.StatusCode, reason string) {
+	c.mu.Lock()
+	if c.writing {
+		c.afterFlush = func() { c.Close(code, reason) }
+		c.mu.Unlock()
+		return
+	}
+	c.mu.Unlock()
+	c.Close(code, reason)
 }

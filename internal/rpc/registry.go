@@ -68,6 +68,10 @@ type Method struct {
 	Errors   []ErrorDoc
 	Versions map[keyward.Version]VersionSpec
 	Handler  Handler
+	// Audit, for audited methods, returns the description of a call from
+	// its params as sent (plain values, secrets redacted); it runs before
+	// the handler so it sees the state before the change.
+	Audit func(ctx context.Context, params []any) string
 }
 
 // Spec is a method as served on one version.

@@ -19,6 +19,8 @@ type Config struct {
 	Authority Authority
 	// RateLimit limits no-auth calls; nil disables the limit.
 	RateLimit *RateLimiter
+	// Auditor records calls of audited methods; nil records nothing.
+	Auditor keyward.Auditor
 	// WriteTimeout bounds each outgoing message; zero means 10 s.
 	WriteTimeout time.Duration
 }
@@ -29,6 +31,7 @@ type Server struct {
 	log          *slog.Logger
 	authority    Authority
 	limiter      *RateLimiter
+	auditor      keyward.Auditor
 	writeTimeout time.Duration
 	hub          *Hub
 
@@ -41,7 +44,7 @@ type Server struct {
 func NewServer(cfg Config) *Server {
 	s := &Server{
 		registry: cfg.Registry, log: cfg.Logger, authority: cfg.Authority,
-		limiter: cfg.RateLimit, writeTimeout: cfg.WriteTimeout,
+		limiter: cfg.RateLimit, auditor: cfg.Auditor, writeTimeout: cfg.WriteTimeout,
 		conns: map[*Conn]struct{}{},
 	}
 	if s.log == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/coder/websocket"
 	"github.com/google/uuid"
 
 	"github.com/keyward/keyward"
@@ -15,6 +16,9 @@ type Authority interface {
 	// Refresh returns the session's current effective roles, or
 	// keyward.ErrNotAuthenticated when the session has ended.
 	Refresh(ctx context.Context, s *keyward.Session, origin keyward.Origin) (keyward.RoleSet, error)
+	// SessionEnded is told when a session ends other than by a new login
+	// or the connection closing, so the tokens it generated go too.
+	SessionEnded(s *keyward.Session)
 }
 
 // refresh is step 2 of a call: it ends a session that is no longer valid
@@ -47,6 +51,9 @@ func (c *Conn) SetSession(s *keyward.Session) {
 func (c *Conn) EndSession(s *keyward.Session, reason *keyward.Error) bool {
 	if !c.session.CompareAndSwap(s, nil) {
 		return false
+	}
+	if c.srv.authority != nil {
+		c.srv.authority.SessionEnded(s)
 	}
 	for _, name := range c.dropSubscriptions() {
 		if reason != nil {
@@ -135,4 +142,14 @@ func (c *Conn) notifyUnsubscribed(name string, reason *keyward.Error) {
 func EventName(name string) string {
 	base, _, _ := strings.Cut(name, ":")
 	return base
+}
+
+// Terminate ends the connection's session s and closes the connection with
+// 1000 "Session terminated" once its queued messages are written.
+func (c *Conn) Terminate(s *keyward.Session) bool {
+	if !c.EndSession(s, nil) {
+		return false
+	}
+	c.CloseAfterFlush(websocket.StatusNormalClosure, reasonTerminated)
+	return true
 }

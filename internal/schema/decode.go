@@ -7,19 +7,9 @@ import (
 	"time"
 )
 
-// Optional is a field of an update that may be absent: Set tells whether the
-// caller sent it, Value what it sent (possibly nil for a pointer type).
-type Optional[T any] struct {
-	Set   bool
-	Value T
-}
-
-type optional interface{ setFrom(v any, path string) error }
-
-func (o *Optional[T]) setFrom(v any, path string) error {
-	o.Set = true
-	return assign(reflect.ValueOf(&o.Value).Elem(), v, path)
-}
+// optional is a field of an update that may be absent (keyward.Opt):
+// decoding a present value marks it set.
+type optional interface{ MarkSet() any }
 
 var timeType = reflect.TypeFor[time.Time]()
 
@@ -37,7 +27,7 @@ func Decode(v any, dst any) error {
 
 func assign(dst reflect.Value, v any, path string) error {
 	if o, ok := dst.Addr().Interface().(optional); ok {
-		return o.setFrom(v, path)
+		return assign(reflect.ValueOf(o.MarkSet()).Elem(), v, path)
 	}
 	if v == nil {
 		dst.SetZero()

@@ -46,6 +46,12 @@ func (s *Schema) typeJSON() map[string]any {
 		return s.unionJSON()
 	case KindConst:
 		return map[string]any{"const": s.Const}
+	case KindAnyOf:
+		alts := make([]any, len(s.Alts))
+		for i, a := range s.Alts {
+			alts[i] = a.JSON()
+		}
+		return map[string]any{"anyOf": alts}
 	}
 	return map[string]any{}
 }

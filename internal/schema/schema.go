@@ -17,6 +17,7 @@ const (
 	KindMap                  // any object
 	KindUnion                // an object tagged by Tag, one of Variants
 	KindConst                // exactly Const (results only)
+	KindAnyOf                // one of Alts (results only)
 )
 
 // DefaultMaxLength is the longest string a schema without a maximum accepts.
@@ -28,6 +29,8 @@ type Schema struct {
 	Title       string
 	Description string
 	Nullable    bool
+	// Secret values (passwords, keys, tokens) are redacted in audit records.
+	Secret bool
 
 	MinLength, MaxLength int // strings; MaxLength 0 means DefaultMaxLength
 	Minimum, Maximum     *int64
@@ -43,6 +46,8 @@ type Schema struct {
 	Variants []Variant // unions
 
 	Const any // consts
+
+	Alts []*Schema // anyOf alternatives
 }
 
 // Field is a member of an object schema, or a positional parameter.
@@ -94,6 +99,9 @@ func Object(fields ...Field) *Schema { return &Schema{Kind: KindObject, Fields: 
 // Const returns a schema of exactly v.
 func Const(v any) *Schema { return &Schema{Kind: KindConst, Const: v} }
 
+// AnyOf returns a result schema matching any of alts.
+func AnyOf(alts ...*Schema) *Schema { return &Schema{Kind: KindAnyOf, Alts: alts} }
+
 // Enum returns a string schema accepting only the given values.
 func Enum(values ...string) *Schema { return &Schema{Kind: KindString, Enum: values} }
 
@@ -120,6 +128,10 @@ func (s *Schema) Desc(d string) *Schema { s.Description = d; return s }
 
 // Named sets the title.
 func (s *Schema) Named(title string) *Schema { s.Title = title; return s }
+
+// Sensitive marks the value as a secret, redacted wherever params are
+// recorded.
+func (s *Schema) Sensitive() *Schema { s.Secret = true; return s }
 
 // Extra makes an object schema keep unknown keys.
 func (s *Schema) Extra() *Schema { s.AllowExtra = true; return s }

@@ -107,12 +107,12 @@ func TestValidateParams(t *testing.T) {
 
 func TestDecodeInto(t *testing.T) {
 	var in struct {
-		Name      string                          `json:"name"`
-		Username  string                          `json:"username"`
-		ExpiresAt schema.Optional[*time.Time]     `json:"expires_at"`
-		Reset     schema.Optional[bool]           `json:"reset"`
-		Tags      []string                        `json:"tags"`
-		Extra     schema.Optional[map[string]any] `json:"extra"`
+		Name      string                      `json:"name"`
+		Username  string                      `json:"username"`
+		ExpiresAt keyward.Opt[*time.Time]     `json:"expires_at"`
+		Reset     keyward.Opt[bool]           `json:"reset"`
+		Tags      []string                    `json:"tags"`
+		Extra     keyward.Opt[map[string]any] `json:"extra"`
 	}
 	errs := &keyward.ValidationError{}
 	s := schema.Object(keyCreate.Fields[0], keyCreate.Fields[1], keyCreate.Fields[2],

@@ -55,8 +55,8 @@ func (s *Schema) Validate(attr string, v any, errs *keyward.ValidationError) any
 		errs.Add(attr, "Input should be a valid dictionary")
 	case KindUnion:
 		return s.validateUnion(attr, v, errs)
-	case KindConst:
-		return v
+	case KindConst, KindAnyOf:
+		return ejson.Plain(v)
 	}
 	return nil
 }

@@ -54,3 +54,57 @@ INSERT INTO privileges (id, builtin_name, name, roles, web_shell) VALUES
     (3, 'SHARING_ADMINISTRATOR', 'Sharing Administrator', '["SHARING_ADMIN"]', 0);
 
 INSERT INTO privilege_groups (privilege_id, position, gid) VALUES (1, 0, 544), (2, 0, 951), (3, 0, 952);
+
+-- accounts_generation changes with every committed change to accounts, so a
+-- server notices changes made by another process (the CLI, another node).
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+INSERT INTO meta (key, value) VALUES ('accounts_generation', 1);
+
+CREATE TRIGGER groups_insert_gen AFTER INSERT ON groups BEGIN
+    UPDATE meta SET value = value + 1 WHERE key = 'accounts_generation';
+END;
+CREATE TRIGGER groups_update_gen AFTER UPDATE ON groups BEGIN
+    UPDATE meta SET value = value + 1 WHERE key = 'accounts_generation';
+END;
+CREATE TRIGGER groups_delete_gen AFTER DELETE ON groups BEGIN
+    UPDATE meta SET value = value + 1 WHERE key = 'accounts_generation';
+END;
+CREATE TRIGGER users_insert_gen AFTER INSERT ON users BEGIN
+    UPDATE meta SET value = value + 1 WHERE key = 'accounts_generation';
+END;
+CREATE TRIGGER users_update_gen AFTER UPDATE ON users BEGIN
+    UPDATE meta SET value = value + 1 WHERE key = 'accounts_generation';
+END;
+CREATE TRIGGER users_delete_gen AFTER DELETE ON users BEGIN
+    UPDATE meta SET value = value + 1 WHERE key = 'accounts_generation';
+END;
+CREATE TRIGGER user_groups_insert_gen AFTER INSERT ON user_groups BEGIN
+    UPDATE meta SET value = value + 1 WHERE key = 'accounts_generation';
+END;
+CREATE TRIGGER user_groups_update_gen AFTER UPDATE ON user_groups BEGIN
+    UPDATE meta SET value = value + 1 WHERE key = 'accounts_generation';
+END;
+CREATE TRIGGER user_groups_delete_gen AFTER DELETE ON user_groups BEGIN
+    UPDATE meta SET value = value + 1 WHERE key = 'accounts_generation';
+END;
+CREATE TRIGGER privileges_insert_gen AFTER INSERT ON privileges BEGIN
+    UPDATE meta SET value = value + 1 WHERE key = 'accounts_generation';
+END;
+CREATE TRIGGER privileges_update_gen AFTER UPDATE ON privileges BEGIN
+    UPDATE meta SET value = value + 1 WHERE key = 'accounts_generation';
+END;
+CREATE TRIGGER privileges_delete_gen AFTER DELETE ON privileges BEGIN
+    UPDATE meta SET value = value + 1 WHERE key = 'accounts_generation';
+END;
+CREATE TRIGGER privilege_groups_insert_gen AFTER INSERT ON privilege_groups BEGIN
+    UPDATE meta SET value = value + 1 WHERE key = 'accounts_generation';
+END;
+CREATE TRIGGER privilege_groups_update_gen AFTER UPDATE ON privilege_groups BEGIN
+    UPDATE meta SET value = value + 1 WHERE key = 'accounts_generation';
+END;
+CREATE TRIGGER privilege_groups_delete_gen AFTER DELETE ON privilege_groups BEGIN
+    UPDATE meta SET value = value + 1 WHERE key = 'accounts_generation';
+END;

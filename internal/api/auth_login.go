@@ -1,0 +1,177 @@
+package api
+
+import (
+	"context"
+
+	"github.com/keyward/keyward"
+	"github.com/keyward/keyward/internal/rpc"
+	"github.com/keyward/keyward/internal/schema"
+	"github.com/keyward/keyward/internal/service"
+)
+
+func loginOptions() schema.Field {
+	return schema.Opt("login_options", schema.Object(
+		schema.Opt("user_info", schema.Bool(), true).Doc("Include user_info in a SUCCESS answer."),
+	), map[string]any{"user_info": true})
+}
+
+var loginDataSchema = schema.Union("mechanism", "AuthMech",
+	schema.Variant{Tag: "API_KEY_PLAIN", Schema: schema.Object(
+		schema.Req("username", schema.String().Len(1, 0)).Doc("The key's owner."),
+		schema.Req("api_key", schema.String().Sensitive()).Doc("The raw key, `<id>-<secret>`."),
+		loginOptions())},
+	schema.Variant{Tag: "PASSWORD_PLAIN", Schema: schema.Object(
+		schema.Req("username", schema.String()),
+		schema.Req("password", schema.String().Sensitive()),
+		loginOptions())},
+	schema.Variant{Tag: "TOKEN_PLAIN", Schema: schema.Object(
+		schema.Req("token", schema.String().Sensitive()).Doc("A token from auth.generate_token."),
+		loginOptions())},
+	schema.Variant{Tag: "OTP_TOKEN", Schema: schema.Object(
+		schema.Req("otp_token", schema.String().Sensitive()),
+		loginOptions())},
+).Desc("Login data, tagged by `mechanism`.")
+
+var loginResult = schema.AnyOf(
+	schema.Object(
+		schema.Req("response_type", schema.Const("SUCCESS")),
+		schema.Req("user_info", userInfoSchema.OrNull()),
+		schema.Req("authenticator", schema.Const("LEVEL_1")),
+	),
+	schema.Object(schema.Req("response_type", schema.Enum("AUTH_ERR", "EXPIRED"))),
+)
+
+var errOTP = keyward.Errorf(keyward.EINVAL, "OTP_TOKEN: no authentication in progress")
+
+func (d *Deps) loginExMethod() *rpc.Method {
+	return &rpc.Method{
+		Name:    "auth.login_ex",
+		Summary: "Log in with a password, an API key or a token.",
+		Description: "Authenticates the connection. `response_type` is `SUCCESS` (with `user_info` and " +
+			"`authenticator`), `AUTH_ERR` for any credential failure (never saying which), or `EXPIRED` for a " +
+			"correct but expired API key or one refused over an insecure transport. Failed answers wait the " +
+			"failed-login delay; login calls of one connection run one at a time.",
+		Params: []schema.Field{schema.Req("login_data", loginDataSchema)},
+		Result: loginResult,
+		Access: rpc.NoAuth,
+		Login:  true,
+		Examples: []rpc.Example{{Name: "wrong password",
+			Params: []any{map[string]any{"mechanism": "PASSWORD_PLAIN", "username": "nobody", "password": "wrong"}},
+			Result: map[string]any{"response_type": "AUTH_ERR"}}},
+		Errors:  []rpc.ErrorDoc{{Code: rpc.CodeCallError, Errno: keyward.EINVAL, Message: errOTP.Reason()}},
+		Handler: d.loginEx,
+	}
+}
+
+func (d *Deps) loginEx(ctx context.Context, c *rpc.Call) (any, error) {
+	var in struct {
+		Mechanism    string `json:"mechanism"`
+		Username     string `json:"username"`
+		Password     string `json:"password"`
+		APIKey       string `json:"api_key"`
+		Token        string `json:"token"`
+		LoginOptions struct {
+			UserInfo bool `json:"user_info"`
+		} `json:"login_options"`
+	}
+	if err := schema.Decode(c.Params[0], &in); err != nil {
+		return nil, err
+	}
+	var sess *keyward.Session
+	var resp string
+	switch in.Mechanism {
+	case "PASSWORD_PLAIN":
+		sess, resp = d.Svc.LoginPassword(ctx, c.Caller, in.Username, in.Password)
+	case "TOKEN_PLAIN":
+		sess, resp = d.Svc.LoginToken(ctx, c.Caller, in.Token)
+	case "API_KEY_PLAIN":
+		sess, resp = d.Svc.LoginAPIKey(ctx, c.Caller, in.Username, in.APIKey)
+	default:
+		return nil, errOTP
+	}
+	if resp != service.Success {
+		d.Svc.FailDelay(ctx)
+		return map[string]any{"response_type": resp}, nil
+	}
+	d.establish(c, sess)
+	var info any
+	if in.LoginOptions.UserInfo {
+		info = d.userInfo(c.Conn.Server().Registry(), sess)
+	}
+	return map[string]any{"response_type": resp, "user_info": info, "authenticator": "LEVEL_1"}, nil
+}
+
+// establish makes sess the connection's session.
+func (d *Deps) establish(c *rpc.Call, sess *keyward.Session) {
+	c.Conn.SetSession(sess)
+	c.Caller.Session = sess
+	c.Caller.Roles = d.Svc.Roles(sess.UserID)
+}
+
+// boolLogin finishes the bool login methods: false after the delay, or
+// true with the session established.
+func (d *Deps) boolLogin(ctx context.Context, c *rpc.Call, sess *keyward.Session, resp string) (any, error) {
+	if resp != service.Success {
+		d.Svc.FailDelay(ctx)
+		return false, nil
+	}
+	d.establish(c, sess)
+	return true, nil
+}
+
+func (d *Deps) loginMethods() []*rpc.Method {
+	boolResult := schema.Bool().Desc("Whether the login succeeded.")
+	return []*rpc.Method{d.loginExMethod(), {
+		Name:        "auth.login",
+		Summary:     "Log in with a username and password.",
+		Description: "PASSWORD_PLAIN login returning a boolean. `otp_token` is ignored.",
+		Params: []schema.Field{schema.Req("username", schema.String()), schema.Req("password", schema.String().Sensitive()),
+			schema.Opt("otp_token", schema.String().OrNull().Sensitive(), nil)},
+		Result: boolResult, Access: rpc.NoAuth, Login: true,
+		Examples: []rpc.Example{{Name: "wrong password", Params: []any{"nobody", "wrong"}, Result: false}},
+		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
+			sess, resp := d.Svc.LoginPassword(ctx, c.Caller, c.Params[0].(string), c.Params[1].(string))
+			return d.boolLogin(ctx, c, sess, resp)
+		},
+	}, {
+		Name:        "auth.login_with_api_key",
+		Summary:     "Log in with an API key.",
+		Description: "Reads the key id before the first `-` and logs in as the key's owner (API_KEY_PLAIN rules). Returns a boolean; `EXPIRED` gives false.",
+		Params:      []schema.Field{schema.Req("api_key", schema.String().Sensitive())},
+		Result:      boolResult, Access: rpc.NoAuth, Login: true,
+		Examples: []rpc.Example{{Name: "invalid key", Params: []any{"invalid_api_key"}, Result: false}},
+		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
+			sess, resp := d.Svc.LoginAPIKeyOnly(ctx, c.Caller, c.Params[0].(string))
+			return d.boolLogin(ctx, c, sess, resp)
+		},
+	}, {
+		Name:        "auth.login_with_token",
+		Summary:     "Log in with a token.",
+		Description: "TOKEN_PLAIN login returning a boolean.",
+		Params:      []schema.Field{schema.Req("token", schema.String().Sensitive())},
+		Result:      boolResult, Access: rpc.NoAuth, Login: true,
+		Examples: []rpc.Example{{Name: "unknown token", Params: []any{"nope"}, Result: false}},
+		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
+			sess, resp := d.Svc.LoginToken(ctx, c.Caller, c.Params[0].(string))
+			return d.boolLogin(ctx, c, sess, resp)
+		},
+	}, {
+		Name:        "auth.login_ex_continue",
+		Summary:     "Continue a multi-step login (not provided).",
+		Description: "Two-factor authentication is not provided: always fails with EINVAL.",
+		Params: []schema.Field{schema.Req("login_data", schema.Union("mechanism", "AuthMech",
+			schema.Variant{Tag: "OTP_TOKEN", Schema: schema.Object(schema.Req("otp_token", schema.String().Sensitive()))}))},
+		Result: schema.Null(), Access: rpc.NoAuth, Login: true,
+		Errors:  []rpc.ErrorDoc{{Code: rpc.CodeCallError, Errno: keyward.EINVAL, Message: errOTP.Reason()}},
+		Handler: func(context.Context, *rpc.Call) (any, error) { return nil, errOTP },
+	}, {
+		Name:        "auth.mechanism_choices",
+		Summary:     "List the login mechanisms.",
+		Description: "Returns the mechanisms auth.login_ex accepts.",
+		Result:      schema.List(schema.String()), Access: rpc.NoAuth,
+		Examples: []rpc.Example{{Name: "choices", Params: []any{}, Result: []any{"API_KEY_PLAIN", "TOKEN_PLAIN", "PASSWORD_PLAIN"}}},
+		Handler: func(context.Context, *rpc.Call) (any, error) {
+			return []any{"API_KEY_PLAIN", "TOKEN_PLAIN", "PASSWORD_PLAIN"}, nil
+		},
+	}}
+}

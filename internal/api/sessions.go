@@ -1,0 +1,91 @@
+package api
+
+import (
+	"context"
+
+	"github.com/keyward/keyward"
+	"github.com/keyward/keyward/internal/rpc"
+	"github.com/keyward/keyward/internal/schema"
+	"github.com/keyward/keyward/internal/service"
+)
+
+var sessionEntry = schema.Object(
+	schema.Req("id", schema.String()),
+	schema.Req("current", schema.Bool()),
+	schema.Req("internal", schema.Bool()),
+	schema.Req("origin", schema.String()),
+	schema.Req("credentials", schema.Enum("LOGIN_PASSWORD", "API_KEY", "TOKEN")),
+	schema.Req("credentials_data", schema.Map()),
+	schema.Req("created_at", schema.DateTime()),
+	schema.Req("secure_transport", schema.Bool()),
+).Named("Session")
+
+// sessionEntries lists the sessions of every connection, shaped for v.
+func sessionEntries(srv *rpc.Server, current *rpc.Conn, v keyward.Version) []map[string]any {
+	var out []map[string]any
+	for _, c := range srv.Conns() {
+		s := c.Session()
+		if s == nil {
+			continue
+		}
+		creds := service.CredentialsJSON(s, v != keyward.V25_04)
+		out = append(out, map[string]any{
+			"id": c.ID(), "current": c == current, "internal": false, "origin": c.Origin().String(),
+			"credentials": creds["credentials"], "credentials_data": creds["credentials_data"],
+			"created_at": s.LoginAt, "secure_transport": c.Origin().Secure,
+		})
+	}
+	sortByKey(out, "id")
+	return out
+}
+
+func (d *Deps) sessionAdminMethods() []*rpc.Method {
+	return []*rpc.Method{{
+		Name:        "auth.sessions",
+		Summary:     "List the sessions.",
+		Description: "Lists every authenticated connection's session (query method). `current` marks the caller's own.",
+		Params:      queryParams(keyward.Current), Versions: queryVersions(), Query: true,
+		Result: listResult(sessionEntry), Roles: []keyward.Role{keyward.AuthSessionsRead},
+		Examples: []rpc.Example{{Name: "own session", Params: []any{[]any{[]any{"current", "=", true}}, map[string]any{"get": true}}}},
+		Handler: func(_ context.Context, c *rpc.Call) (any, error) {
+			return runQuery(c, sessionEntries(c.Conn.Server(), c.Conn, c.Caller.Version))
+		},
+	}, {
+		Name:        "auth.terminate_session",
+		Summary:     "End another session.",
+		Description: "Returns false for an unknown id; otherwise true, then that session ends and its connection closes with 1000 `Session terminated`.",
+		Params:      []schema.Field{schema.Req("id", schema.String())},
+		Result:      schema.Bool(), Roles: []keyward.Role{keyward.AuthSessionsWrite},
+		Audit:   func(context.Context, []any) string { return "Terminate session" },
+		Examples: []rpc.Example{{Name: "unknown", Params: []any{"nope"}, Result: false}},
+		Handler: func(_ context.Context, c *rpc.Call) (any, error) {
+			return terminate(c, func(other *rpc.Conn) bool { return other.ID() == c.Params[0].(string) }), nil
+		},
+	}, {
+		Name:        "auth.terminate_other_sessions",
+		Summary:     "End every other session.",
+		Description: "Ends every session except the caller's; their connections close with 1000 `Session terminated`.",
+		Result:      schema.Const(true), Roles: []keyward.Role{keyward.AuthSessionsWrite},
+		Audit:   func(context.Context, []any) string { return "Terminate other sessions" },
+		Examples: []rpc.Example{{Name: "all others", Params: []any{}, Result: true}},
+		Handler: func(_ context.Context, c *rpc.Call) (any, error) {
+			terminate(c, func(other *rpc.Conn) bool { return other != c.Conn })
+			return true, nil
+		},
+	}}
+}
+
+// terminate ends the sessions of the connections match selects, after the
+// caller's response is queued, and reports whether there were any.
+func terminate(c *rpc.Call, match func(*rpc.Conn) bool) bool {
+	found := false
+	for _, other := range c.Conn.Server().Conns() {
+		s := other.Session()
+		if s == nil || !match(other) {
+			continue
+		}
+		found = true
+		c.Caller.Defer(func() { other.Terminate(s) })
+	}
+	return found
+}

@@ -1,0 +1,127 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/keyward/keyward"
+	"github.com/keyward/keyward/internal/query"
+)
+
+// AuditStore keeps the audit trail. Entries are audit records in the
+// canonical form of the query engine (api-keys.md 15.2).
+type AuditStore interface {
+	AddAudit(ctx context.Context, entry map[string]any) error
+	QueryAudit(ctx context.Context, f *query.Filter, o *query.Options) (any, error)
+	PruneAudit(ctx context.Context, before time.Time) (int64, error)
+}
+
+// Redacted is what audit records and logs show instead of a secret.
+const Redacted = "********"
+
+// AuditCall writes a METHOD_CALL record. Failures to write are logged: the
+// call's outcome does not change.
+func (s *Service) AuditCall(ctx context.Context, a keyward.CallAudit) {
+	var user string
+	if a.Caller.Session != nil {
+		user = a.Caller.Session.Username
+	}
+	rec := s.auditRecord(a.Caller, user, "METHOD_CALL", a.Success, map[string]any{
+		"method": a.Method, "params": a.Params, "description": a.Description,
+		"authenticated": a.Authenticated, "authorized": a.Authorized, "vers": auditVers(),
+	})
+	s.addAudit(ctx, rec)
+}
+
+// auditLogin writes an AUTHENTICATION record for a login attempt.
+func (s *Service) auditLogin(ctx context.Context, c *keyward.Caller, username string, creds map[string]any, errText string) {
+	var e any
+	if errText != "" {
+		e = errText
+	}
+	rec := s.auditRecord(c, username, "AUTHENTICATION", errText == "", map[string]any{
+		"credentials": creds, "error": e, "vers": auditVers(),
+	})
+	if errText == "" {
+		sd := rec["service_data"].(map[string]any)
+		sd["credentials"] = creds
+	}
+	s.addAudit(ctx, rec)
+}
+
+func (s *Service) addAudit(ctx context.Context, rec map[string]any) {
+	if err := s.cfg.Audit.AddAudit(context.WithoutCancel(ctx), rec); err != nil {
+		s.log.Error("write audit record", "event", rec["event"], "error", err)
+	}
+}
+
+func auditVers() map[string]any { return map[string]any{"major": int64(0), "minor": int64(1)} }
+
+func (s *Service) auditRecord(c *keyward.Caller, username, event string, success bool, data map[string]any) map[string]any {
+	now := s.now().UTC()
+	var session, creds any
+	if c.Session != nil {
+		session = c.ConnID
+		creds = CredentialsJSON(c.Session, true)
+	}
+	return map[string]any{
+		"audit_id":          uuid.NewString(),
+		"message_timestamp": now.Unix(),
+		"timestamp":         now.Truncate(time.Second),
+		"address":           c.Origin.IP(),
+		"username":          username,
+		"session":           session,
+		"service":           "MIDDLEWARE",
+		"service_data": map[string]any{
+			"vers": auditVers(), "origin": c.Origin.String(), "protocol": "WEBSOCKET", "credentials": creds,
+		},
+		"event":      event,
+		"event_data": data,
+		"success":    success,
+	}
+}
+
+// QueryAudit runs audit.query.
+func (s *Service) QueryAudit(ctx context.Context, f *query.Filter, o *query.Options) (any, error) {
+	return s.cfg.Audit.QueryAudit(ctx, f, o)
+}
+
+// PruneAudit deletes records older than the retention, now and then every
+// hour until ctx ends.
+func (s *Service) PruneAudit(ctx context.Context) {
+	for {
+		if n, err := s.cfg.Audit.PruneAudit(ctx, s.now().Add(-s.cfg.AuditRetention)); err != nil {
+			s.log.Warn("prune audit records", "error", err)
+		} else if n > 0 {
+			s.log.Info("pruned audit records", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Hour):
+		}
+	}
+}
+
+// CredentialsJSON renders a session's credentials as auth.sessions and the
+// audit trail show them; withLoginID false drops login_id (v25.04.0).
+func CredentialsJSON(s *keyward.Session, withLoginID bool) map[string]any {
+	data := map[string]any{"username": s.Username}
+	if withLoginID {
+		data["login_id"] = s.LoginID
+	}
+	switch s.Credential {
+	case keyward.CredToken:
+		if s.Parent != nil {
+			data["parent"] = CredentialsJSON(s.Parent, withLoginID)
+		}
+	default:
+		data["login_at"] = s.LoginAt.Truncate(time.Second)
+		if s.Credential == keyward.CredAPIKey {
+			data["api_key"] = map[string]any{"id": s.APIKeyID, "name": s.APIKeyName}
+		}
+	}
+	return map[string]any{"credentials": string(s.Credential), "credentials_data": data}
+}

@@ -1,0 +1,172 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/keyward/keyward"
+	"github.com/keyward/keyward/internal/password"
+)
+
+// SessionManager ends sessions on open connections; the RPC server
+// implements it.
+type SessionManager interface {
+	EndSessions(match func(*keyward.Session) bool) int
+}
+
+// Config holds the services' settings.
+type Config struct {
+	Store     keyward.AccountStore
+	Audit     AuditStore
+	Hasher    *password.Hasher
+	Logger    *slog.Logger
+	Now       func() time.Time
+	FailDelay [2]time.Duration // failed-login delay range; zero: none
+	// SessionMaxAge and SessionIdleTimeout end sessions (zero: never).
+	SessionMaxAge      time.Duration
+	SessionIdleTimeout time.Duration
+	AuditRetention     time.Duration
+}
+
+// Service implements the business rules.
+type Service struct {
+	cfg      Config
+	store    keyward.AccountStore
+	hasher   *password.Hasher
+	log      *slog.Logger
+	now      func() time.Time
+	snap     atomic.Pointer[snapshot]
+	reloadMu sync.Mutex
+	sessions atomic.Value // SessionManager
+	tokens   *tokenStore
+	idle     sync.Map // login id -> *atomic.Int64: unix nanos of the last call
+}
+
+// snapshot is the accounts as of one generation, with effective roles
+// precomputed: sessions are checked against it on every call without a
+// database round trip.
+type snapshot struct {
+	acc   *keyward.Accounts
+	gen   int64
+	roles map[int64]keyward.RoleSet // user id -> effective roles
+}
+
+// New loads the accounts and returns the services.
+func New(ctx context.Context, cfg Config) (*Service, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Service{cfg: cfg, store: cfg.Store, hasher: cfg.Hasher, log: cfg.Logger, now: cfg.Now}
+	s.tokens = newTokenStore(s.now)
+	if _, err := s.reload(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// SetSessions connects the service to the server that holds the sessions.
+func (s *Service) SetSessions(m SessionManager) { s.sessions.Store(m) }
+
+func (s *Service) endSessions(match func(*keyward.Session) bool) {
+	if m, ok := s.sessions.Load().(SessionManager); ok {
+		m.EndSessions(match)
+	}
+}
+
+// Accounts returns the current accounts snapshot.
+func (s *Service) Accounts() *keyward.Accounts { return s.snap.Load().acc }
+
+// Roles returns the effective roles of user id (none for an unknown id).
+func (s *Service) Roles(userID int64) keyward.RoleSet { return s.snap.Load().roles[userID] }
+
+// reload reads the accounts and installs the new snapshot.
+func (s *Service) reload(ctx context.Context) (*snapshot, error) {
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	acc, gen, err := s.store.LoadAccounts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load accounts: %w", err)
+	}
+	snap := &snapshot{acc: acc, gen: gen, roles: make(map[int64]keyward.RoleSet, len(acc.Users))}
+	for _, u := range acc.Users {
+		snap.roles[u.ID] = acc.EffectiveRoles(u)
+	}
+	s.snap.Store(snap)
+	return snap, nil
+}
+
+// reconcile ends every session and token whose user is gone, locked or
+// left without roles (accounts.md 13.3).
+func (s *Service) reconcile(snap *snapshot) {
+	invalid := func(sess *keyward.Session) bool { return !snap.userValid(sess.UserID) }
+	s.tokens.removeWhere(func(t *token) bool { return invalid(t.parent) })
+	s.endSessions(invalid)
+}
+
+func (snap *snapshot) userValid(id int64) bool {
+	u := snap.acc.User(id)
+	return u != nil && !u.Locked && !snap.roles[id].Empty()
+}
+
+// afterReply runs fn once the current call's response is queued (so a call
+// that ends its own session is answered first), or at once outside a call.
+func afterReply(ctx context.Context, fn func()) {
+	if c := keyward.CallerFrom(ctx); c != nil {
+		c.Defer(fn)
+		return
+	}
+	fn()
+}
+
+// Watch reloads the accounts whenever another process changes them, until
+// ctx ends. It checks the store's generation every interval.
+func (s *Service) Watch(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		gen, err := s.store.AccountsGeneration(ctx)
+		if err != nil || gen == s.snap.Load().gen {
+			continue
+		}
+		snap, err := s.reload(ctx)
+		if err != nil {
+			s.log.Warn("reload accounts", "error", err)
+			continue
+		}
+		s.reconcile(snap)
+	}
+}
+
+// updateAccounts runs fn in a write transaction on the current accounts,
+// then installs the new snapshot; sessions the change invalidates end after
+// the caller's response is queued.
+func (s *Service) updateAccounts(ctx context.Context, fn func(tx keyward.AccountTx, acc *keyward.Accounts) error) error {
+	err := s.store.UpdateAccounts(ctx, func(tx keyward.AccountTx) error {
+		acc, err := tx.Load(ctx)
+		if err != nil {
+			return err
+		}
+		return fn(tx, acc)
+	})
+	if err != nil {
+		return err
+	}
+	snap, err := s.reload(context.WithoutCancel(ctx))
+	if err != nil {
+		return err
+	}
+	afterReply(ctx, func() { s.reconcile(snap) })
+	return nil
+}

@@ -1,0 +1,97 @@
+package service
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"sync"
+	"time"
+
+	"github.com/keyward/keyward"
+)
+
+// token is an auth.generate_token token. Tokens live in memory only.
+type token struct {
+	parent      *keyward.Session // the generating session
+	parentConn  string           // the generating connection
+	ttl         time.Duration
+	lastUsed    time.Time
+	matchOrigin bool
+	origin      keyward.Origin
+	singleUse   bool
+	attrs       bool // non-empty attrs: never logs in
+}
+
+// tokenStore holds tokens by their text.
+type tokenStore struct {
+	now func() time.Time
+	mu  sync.Mutex
+	m   map[string]*token
+}
+
+func newTokenStore(now func() time.Time) *tokenStore {
+	return &tokenStore{now: now, m: map[string]*token{}}
+}
+
+// newToken returns 48 random bytes as unpadded URL-safe base64 (64 characters).
+func newToken() string {
+	b := make([]byte, 48)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (ts *tokenStore) add(t *token) string {
+	text := newToken()
+	t.lastUsed = ts.now()
+	ts.mu.Lock()
+	ts.m[text] = t
+	ts.mu.Unlock()
+	return text
+}
+
+// take returns the token if it exists and is within its idle TTL; a
+// single-use token is removed by taking it. An expired token is removed.
+func (ts *tokenStore) take(text string, consume bool) *token {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	t := ts.m[text]
+	if t == nil {
+		return nil
+	}
+	now := ts.now()
+	if !now.Before(t.lastUsed.Add(t.ttl)) {
+		delete(ts.m, text)
+		return nil
+	}
+	if consume && t.singleUse {
+		delete(ts.m, text)
+	}
+	return t
+}
+
+// touch refreshes the idle TTL of a token, if it still exists.
+func (ts *tokenStore) touch(text string) {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if t := ts.m[text]; t != nil {
+		t.lastUsed = ts.now()
+	}
+}
+
+// valid reports whether the token still exists and is within its TTL.
+func (ts *tokenStore) valid(text string) bool {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	t := ts.m[text]
+	return t != nil && ts.now().Before(t.lastUsed.Add(t.ttl))
+}
+
+// removeWhere destroys every token for which match is true.
+func (ts *tokenStore) removeWhere(match func(*token) bool) {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	for k, t := range ts.m {
+		if match(t) {
+			delete(ts.m, k)
+		}
+	}
+}

@@ -1,0 +1,109 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/keyward/keyward/internal/query"
+)
+
+// auditTable maps audit records onto the audit table.
+var auditTable = &query.Table{
+	Columns: []query.Column{
+		{Name: "audit_id", Expr: "a.audit_id", Type: query.Text},
+		{Name: "message_timestamp", Expr: "a.message_timestamp", Type: query.Int},
+		{Name: "timestamp", Expr: "a.timestamp", Type: query.DateTime},
+		{Name: "address", Expr: "a.address", Type: query.Text},
+		{Name: "username", Expr: "a.username", Type: query.Text},
+		{Name: "session", Expr: "a.session", Type: query.Text, Nullable: true},
+		{Name: "service", Expr: "a.service", Type: query.Text},
+		{Name: "service_data", Expr: "a.service_data", Type: query.JSON},
+		{Name: "event", Expr: "a.event", Type: query.Text},
+		{Name: "event_data", Expr: "a.event_data", Type: query.JSON},
+		{Name: "success", Expr: "a.success", Type: query.Bool},
+	},
+	DefaultOrder: "a.id",
+}
+
+// AddAudit stores one audit record.
+func (db *DB) AddAudit(ctx context.Context, entry map[string]any) error {
+	values := make([]any, len(auditTable.Columns))
+	for i, c := range auditTable.Columns {
+		v, err := c.Type.ToSQL(entry[c.Name])
+		if err != nil {
+			return fmt.Errorf("audit %s: %w", c.Name, err)
+		}
+		values[i] = v
+	}
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO audit (audit_id, message_timestamp, timestamp, address, username,
+			session, service, service_data, event, event_data, success) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, values...)
+		if err != nil {
+			return fmt.Errorf("add audit record: %w", err)
+		}
+		return nil
+	})
+}
+
+// QueryAudit runs a query over the audit trail in SQL.
+func (db *DB) QueryAudit(ctx context.Context, f *query.Filter, o *query.Options) (any, error) {
+	return db.runQuery(ctx, auditTable, "audit a", f, o)
+}
+
+// PruneAudit deletes records older than before.
+func (db *DB) PruneAudit(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM audit WHERE timestamp < ?`, before.UnixMilli())
+		if err != nil {
+			return fmt.Errorf("prune audit: %w", err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}
+
+// runQuery compiles a query for table t and runs it on the readers.
+func (db *DB) runQuery(ctx context.Context, t *query.Table, from string, f *query.Filter, o *query.Options) (any, error) {
+	st, err := t.Compile(f, o)
+	if err != nil {
+		return nil, err
+	}
+	if st.Count {
+		q, args := st.CountSQL(from)
+		var n int64
+		if err := db.read.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+			return nil, fmt.Errorf("count: %w", err)
+		}
+		return n, nil
+	}
+	q, args := st.SelectSQL(t.SelectList(), from)
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	defer rows.Close()
+	var entries []map[string]any
+	values := make([]any, len(t.Columns))
+	ptrs := make([]any, len(values))
+	for i := range values {
+		ptrs[i] = &values[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("query: %w", err)
+		}
+		e, err := t.Entry(values)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	return o.Shape(entries)
+}

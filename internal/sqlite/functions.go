@@ -1,0 +1,19 @@
+package sqlite
+
+import (
+	"database/sql/driver"
+
+	"modernc.org/sqlite"
+
+	"github.com/keyward/keyward/internal/query"
+)
+
+// The query engine's SQL functions (regular expressions, case folding, JSON
+// paths) are registered once for every connection the driver opens.
+func init() {
+	for _, f := range query.SQLFunctions() {
+		fn := f.Fn
+		sqlite.MustRegisterDeterministicScalarFunction(f.Name, f.NArgs,
+			func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) { return fn(args) })
+	}
+}
