@@ -56,7 +56,7 @@ func (d *Deps) sessionAdminMethods() []*rpc.Method {
 		Description: "Returns false for an unknown id; otherwise true, then that session ends and its connection closes with 1000 `Session terminated`.",
 		Params:      []schema.Field{schema.Req("id", schema.String())},
 		Result:      schema.Bool(), Roles: []keyward.Role{keyward.AuthSessionsWrite},
-		Audit:   func(context.Context, []any) string { return "Terminate session" },
+		Audit:    func(context.Context, []any) string { return "Terminate session" },
 		Examples: []rpc.Example{{Name: "unknown", Params: []any{"nope"}, Result: false}},
 		Handler: func(_ context.Context, c *rpc.Call) (any, error) {
 			return terminate(c, func(other *rpc.Conn) bool { return other.ID() == c.Params[0].(string) }), nil
@@ -66,7 +66,7 @@ func (d *Deps) sessionAdminMethods() []*rpc.Method {
 		Summary:     "End every other session.",
 		Description: "Ends every session except the caller's; their connections close with 1000 `Session terminated`.",
 		Result:      schema.Const(true), Roles: []keyward.Role{keyward.AuthSessionsWrite},
-		Audit:   func(context.Context, []any) string { return "Terminate other sessions" },
+		Audit:    func(context.Context, []any) string { return "Terminate other sessions" },
 		Examples: []rpc.Example{{Name: "all others", Params: []any{}, Result: true}},
 		Handler: func(_ context.Context, c *rpc.Call) (any, error) {
 			terminate(c, func(other *rpc.Conn) bool { return other != c.Conn })

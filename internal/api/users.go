@@ -70,7 +70,7 @@ func (d *Deps) userEntries(ctx context.Context) ([]map[string]any, error) {
 		out = append(out, map[string]any{
 			"id": u.ID, "uid": u.UID, "username": u.Username, "full_name": u.FullName, "locked": u.Locked,
 			"password_disabled": u.PasswordDisabled, "builtin": false, "local": true,
-			"group": map[string]any{"id": g.ID, "bsdgrp_gid": g.GID, "bsdgrp_group": g.Name, "bsdgrp_builtin": g.Builtin},
+			"group":  map[string]any{"id": g.ID, "bsdgrp_gid": g.GID, "bsdgrp_group": g.Name, "bsdgrp_builtin": g.Builtin},
 			"groups": int64List(u.GroupIDs), "roles": roles, "api_keys": int64List(keys[u.ID]),
 		})
 	}

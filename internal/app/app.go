@@ -158,4 +158,3 @@ func checkPrivate(path string) error {
 	}
 	return nil
 }
-

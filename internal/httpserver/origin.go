@@ -74,4 +74,3 @@ func lastValue(values []string) string {
 	parts := strings.Split(values[len(values)-1], ",")
 	return strings.ToLower(strings.TrimSpace(parts[len(parts)-1]))
 }
-

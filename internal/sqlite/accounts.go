@@ -46,7 +46,9 @@ func (db *DB) UpdateAccounts(ctx context.Context, fn func(keyward.AccountTx) err
 
 type accountTx struct{ tx *sql.Tx }
 
-func (t *accountTx) Load(ctx context.Context) (*keyward.Accounts, error) { return loadAccounts(ctx, t.tx) }
+func (t *accountTx) Load(ctx context.Context) (*keyward.Accounts, error) {
+	return loadAccounts(ctx, t.tx)
+}
 
 func loadAccounts(ctx context.Context, tx *sql.Tx) (*keyward.Accounts, error) {
 	a := &keyward.Accounts{}
