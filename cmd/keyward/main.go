@@ -24,11 +24,12 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.LookupEnv))
+	os.Exit(run(ctx, os.Args[1:], env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, lookup: os.LookupEnv}))
 }
 
 // run executes one command and returns the process exit status.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, lookup func(string) (string, bool)) int {
+func run(ctx context.Context, args []string, e env) int {
+	stdout, stderr, lookup := e.stdout, e.stderr, e.lookup
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
@@ -37,6 +38,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, lookup fu
 	switch cmd {
 	case "serve":
 		err = serve(ctx, args, stdout, stderr, lookup)
+	case "call":
+		err = callCmd(ctx, args, stdout, stderr)
+	case "admin":
+		err = e.adminCmd(ctx, args)
+	case "user":
+		err = e.userCmd(ctx, args)
 	case "help":
 		usage(stdout)
 	default:
@@ -59,8 +66,13 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `Usage: keyward <command> [flags]
 
 Commands:
-  serve    start the server (the default); "keyward serve -h" lists the settings
-  help     show this text
+  serve                         start the server (the default); "keyward serve -h" lists the settings
+  admin setup --username U      create the first administrator (password on stdin)
+  user add|list|passwd|lock|delete --username U
+                                manage users in the data directory (passwords on stdin)
+  call [--url U] [-U user -P pass | [-U owner] -K key] METHOD [JSON params...]
+                                call a method of a running server and print the result
+  help                          show this text
 
 Every setting is a flag --name or an environment variable KEYWARD_NAME.
 `)
@@ -68,7 +80,9 @@ Every setting is a flag --name or an environment variable KEYWARD_NAME.
 
 // serve starts the server, prints its URL and runs until ctx ends.
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer, lookup func(string) (string, bool)) error {
-	cfg, _, err := config.Load("keyward serve", args, lookup, stderr)
+	fs := flag.NewFlagSet("keyward serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg, _, err := config.Load(fs, args, lookup)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/keyward/keyward/internal/api"
@@ -32,10 +33,18 @@ type App struct {
 	rpc    *rpc.Server
 	http   *httpserver.Server
 	cancel context.CancelFunc // stops background work
+	bg     sync.WaitGroup
+	now    func() time.Time
 }
 
+// Option changes how an App is built.
+type Option func(*App)
+
+// WithClock makes the services read time from now (tests move it).
+func WithClock(now func() time.Time) Option { return func(a *App) { a.now = now } }
+
 // New prepares the data directory, opens the store and builds the server.
-func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error) {
+func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Option) (*App, error) {
 	if err := prepareDataDir(cfg.DataDir); err != nil {
 		return nil, err
 	}
@@ -48,7 +57,11 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error
 		db.Close()
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, db: db}
+	a := &App{cfg: cfg, log: log, db: db, now: time.Now}
+	for _, o := range opts {
+		o(a)
+	}
+	db.Now = a.now
 	if err := a.build(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -58,7 +71,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error
 
 func (a *App) build(ctx context.Context) error {
 	svc, err := service.New(ctx, service.Config{
-		Store: a.db, Audit: a.db, Hasher: password.NewHasher(a.cfg.Argon2), Logger: a.log,
+		Store: a.db, Audit: a.db, Hasher: password.NewHasher(a.cfg.Argon2), Logger: a.log, Now: a.now,
 		FailDelay:     [2]time.Duration{a.cfg.LoginFailDelay.Min, a.cfg.LoginFailDelay.Max},
 		SessionMaxAge: a.cfg.SessionMaxAge, SessionIdleTimeout: a.cfg.SessionIdleTimeout,
 		AuditRetention: a.cfg.AuditRetention,
@@ -72,7 +85,7 @@ func (a *App) build(ctx context.Context) error {
 	}
 	reg := rpc.NewRegistry()
 	host, _ := os.Hostname()
-	api.Register(reg, &api.Deps{Svc: svc, Started: time.Now(), Hostname: host, Timezone: a.cfg.Zone()})
+	api.Register(reg, &api.Deps{Svc: svc, Now: a.now, Started: a.now(), Hostname: host, Timezone: a.cfg.Zone()})
 	a.rpc = rpc.NewServer(rpc.Config{
 		Registry:  reg,
 		Logger:    a.log,
@@ -90,8 +103,8 @@ func (a *App) build(ctx context.Context) error {
 	})
 	bg, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
-	go svc.Watch(bg, time.Second)
-	go svc.PruneAudit(bg)
+	a.bg.Go(func() { svc.Watch(bg, time.Second) })
+	a.bg.Go(func() { svc.PruneAudit(bg) })
 	return nil
 }
 
@@ -116,6 +129,9 @@ func (a *App) headlessAdmin(ctx context.Context) error {
 	return nil
 }
 
+// Registry returns the method registry.
+func (a *App) Registry() *rpc.Registry { return a.rpc.Registry() }
+
 // Service returns the business services (for commands that act directly).
 func (a *App) Service() *service.Service { return a.svc }
 
@@ -135,7 +151,9 @@ func (a *App) Serve(l net.Listener) error { return a.http.Serve(l) }
 // until ctx ends, and closes the store.
 func (a *App) Shutdown(ctx context.Context) error {
 	a.cancel()
-	return errors.Join(a.http.Shutdown(ctx), a.db.Close())
+	err := a.http.Shutdown(ctx)
+	a.bg.Wait()
+	return errors.Join(err, a.db.Close())
 }
 
 // prepareDataDir creates the data directory with mode 0700, or checks that
@@ -158,3 +176,6 @@ func checkPrivate(path string) error {
 	}
 	return nil
 }
+
+// Checkpoint writes everything committed into the database file.
+func (a *App) Checkpoint(ctx context.Context) error { return a.db.Checkpoint(ctx) }

@@ -3,16 +3,18 @@
 package apptest
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"net"
-	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/keyward/keyward/internal/app"
 	"github.com/keyward/keyward/internal/config"
+	"github.com/keyward/keyward/internal/password"
 )
 
 // Server is a running Keyward server.
@@ -21,25 +23,74 @@ type Server struct {
 	Addr    string // host:port
 	DataDir string
 	Config  *config.Config
+	Clock   *Clock
+	logs    *syncBuffer
 }
 
-// MustStart starts a server on 127.0.0.1:0 with a fresh data directory,
-// the rate limit off, and the given changes to the configuration. It stops
-// when the test ends.
+// Clock is a test clock: it starts at the real time and moves only when
+// told to.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// FastArgon2 keeps password hashing cheap in tests; the parameters are a
+// setting, and the default is exercised by the tests that name it.
+var FastArgon2 = password.Params{Memory: 64, Time: 1, Threads: 1}
+
+// MustStart starts a server on 127.0.0.1:0 with a fresh data directory, the
+// rate limit and the failed-login delay off, cheap password hashing, a test
+// clock, and the given changes to the configuration. It stops when the test
+// ends.
 func MustStart(tb testing.TB, opts ...func(*config.Config)) *Server {
 	tb.Helper()
 	cfg := config.Default()
 	cfg.DataDir = filepath.Join(tb.TempDir(), "data")
 	cfg.Listen = "127.0.0.1:0"
 	cfg.RateLimitCalls = 0
+	cfg.LoginFailDelay = config.Range{}
+	cfg.Argon2 = FastArgon2
+	cfg.LogLevel = slog.LevelDebug
 	for _, o := range opts {
 		o(cfg)
 	}
 	if err := cfg.Validate(); err != nil {
 		tb.Fatalf("config: %v", err)
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a, err := app.New(context.Background(), cfg, log)
+	logs := &syncBuffer{}
+	clock := &Clock{now: time.Now()}
+	a, err := app.New(context.Background(), cfg, cfg.Logger(logs), app.WithClock(clock.Now))
 	if err != nil {
 		tb.Fatalf("start server: %v", err)
 	}
@@ -53,8 +104,12 @@ func MustStart(tb testing.TB, opts ...func(*config.Config)) *Server {
 		defer cancel()
 		_ = a.Shutdown(ctx)
 	})
-	return &Server{App: a, Addr: l.Addr().(*net.TCPAddr).String(), DataDir: cfg.DataDir, Config: cfg}
+	return &Server{App: a, Addr: l.Addr().(*net.TCPAddr).String(), DataDir: cfg.DataDir, Config: cfg,
+		Clock: clock, logs: logs}
 }
+
+// Logs returns everything the server logged so far.
+func (s *Server) Logs() string { return s.logs.String() }
 
 // URL returns the server's http:// URL for path.
 func (s *Server) URL(path string) string { return "http://" + s.Addr + path }

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -27,9 +29,21 @@ type Client struct {
 // MustDial connects to url.
 func MustDial(tb testing.TB, url string) *Client {
 	tb.Helper()
+	return MustDialFrom(tb, url, "")
+}
+
+// MustDialFrom connects to url from a local address such as 127.0.0.2
+// (any 127/8 address works on Linux), or the default when from is empty.
+func MustDialFrom(tb testing.TB, url, from string) *Client {
+	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
-	ws, _, err := websocket.Dial(ctx, url, nil)
+	opts := &websocket.DialOptions{}
+	if from != "" {
+		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(from)}}
+		opts.HTTPClient = &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
+	}
+	ws, _, err := websocket.Dial(ctx, url, opts)
 	if err != nil {
 		tb.Fatalf("dial %s: %v", url, err)
 	}
@@ -143,3 +157,36 @@ func (c *Client) ExpectClose(code websocket.StatusCode, reason string) {
 
 // String formats a decoded message for failure output.
 func String(m any) string { b, _ := json.Marshal(m); return fmt.Sprint(string(b)) }
+
+// Int reads a JSON number decoded as json.Number.
+func Int(v any) (int64, bool) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return 0, false
+	}
+	i, err := n.Int64()
+	return i, err == nil
+}
+
+// ErrorOf returns the error member of a response, or nil.
+func ErrorOf(resp map[string]any) map[string]any {
+	e, _ := resp["error"].(map[string]any)
+	return e
+}
+
+// Errno returns data.error of an error response, or 0.
+func Errno(resp map[string]any) int64 {
+	e := ErrorOf(resp)
+	if e == nil {
+		return 0
+	}
+	d, _ := e["data"].(map[string]any)
+	n, _ := Int(d["error"])
+	return n
+}
+
+// Code returns error.code of an error response, or 0.
+func Code(resp map[string]any) int64 {
+	n, _ := Int(ErrorOf(resp)["code"])
+	return n
+}

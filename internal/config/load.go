@@ -80,8 +80,9 @@ var options = []option{
 
 // Load builds the configuration from defaults, then the environment
 // (lookup, usually os.LookupEnv), then the flags in args, and validates it.
-// It returns the remaining arguments.
-func Load(name string, args []string, lookup func(string) (string, bool), stderr io.Writer) (*Config, []string, error) {
+// The settings' flags are added to fs, which may hold a command's own flags
+// too; it returns the remaining arguments.
+func Load(fs *flag.FlagSet, args []string, lookup func(string) (string, bool)) (*Config, []string, error) {
 	c := Default()
 	for _, o := range options {
 		if v, ok := lookup(o.envName()); ok {
@@ -90,8 +91,6 @@ func Load(name string, args []string, lookup func(string) (string, bool), stderr
 			}
 		}
 	}
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	for _, o := range options {
 		fs.Func(o.flagName(), fmt.Sprintf("%s (env %s, default %q)", o.usage, o.envName(), o.get(Default())),
 			func(v string) error {

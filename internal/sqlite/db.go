@@ -100,3 +100,10 @@ func (db *DB) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	return nil
 }
+
+// Checkpoint copies the write-ahead log into the database file, so that a
+// reader of the file sees everything committed.
+func (db *DB) Checkpoint(ctx context.Context) error {
+	_, err := db.write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	return err
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/keyward/keyward/internal/client"
+)
+
+// callCmd is `keyward call`: one method call printed as JSON, like
+// TrueNAS's `midclt call`.
+func callCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("keyward call", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	url := fs.String("url", "ws://127.0.0.1:6000/api/current", "WebSocket URL of the API")
+	user := fs.String("U", "", "username (password login, or the owner of the -K key)")
+	pass := fs.String("P", "", "password")
+	key := fs.String("K", "", "API key")
+	timeout := fs.Duration("timeout", 60*time.Second, "give up after this long")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: keyward call [--url U] [-U user -P pass | [-U owner] -K key] METHOD [JSON params...]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() < 1 {
+		fs.Usage()
+		return fmt.Errorf("no method given")
+	}
+	params, err := parseParams(fs.Args()[1:])
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	c, err := client.Dial(ctx, *url, nil)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	switch {
+	case *key != "":
+		err = c.LoginKey(ctx, *user, *key)
+	case *user != "":
+		err = c.LoginPassword(ctx, *user, *pass)
+	}
+	if err != nil {
+		return fmt.Errorf("login: %w", err)
+	}
+	result, err := c.Call(ctx, fs.Arg(0), params...)
+	if err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, result, "", "  "); err != nil {
+		return fmt.Errorf("result: %w", err)
+	}
+	out.WriteByte('\n')
+	_, err = stdout.Write(out.Bytes())
+	return err
+}
+
+// parseParams reads each argument as one JSON value.
+func parseParams(args []string) ([]any, error) {
+	params := make([]any, len(args))
+	for i, a := range args {
+		d := json.NewDecoder(bytes.NewReader([]byte(a)))
+		d.UseNumber()
+		if err := d.Decode(&params[i]); err != nil {
+			return nil, fmt.Errorf("param %d is not JSON: %w", i+1, err)
+		}
+	}
+	return params, nil
+}
