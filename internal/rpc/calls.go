@@ -61,6 +61,12 @@ func (c *Conn) work(req *request) {
 // work the call deferred until its response was queued.
 func (c *Conn) execute(req *request) {
 	ctx := c.ctx
+	if req.login {
+		if !c.logins.enter(req.ticket) {
+			return
+		}
+		defer c.logins.leave()
+	}
 	if ctx.Err() != nil {
 		return
 	}
@@ -88,11 +94,6 @@ func (c *Conn) call(ctx context.Context, req *request, caller *keyward.Caller) (
 	spec := c.srv.registry.Spec(c.version, req.method)
 	if spec == nil {
 		return nil, methodNotInVersion(req.method)
-	}
-	if spec.Login {
-		c.loginMu.Lock()
-		defer c.loginMu.Unlock()
-		caller = c.refresh(ctx)
 	}
 	ctx = keyward.NewContext(ctx, caller)
 	rec := c.srv.startAudit(ctx, spec, req.params, caller)

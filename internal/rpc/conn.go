@@ -27,7 +27,7 @@ type Conn struct {
 	cancel context.CancelFunc
 
 	session atomic.Pointer[keyward.Session]
-	loginMu sync.Mutex // login calls run one at a time
+	logins  *turnstile // login calls run one at a time, in arrival order
 
 	mu       sync.Mutex // guards the fields below
 	inflight int        // calls executing or waiting
@@ -55,7 +55,7 @@ type Options struct {
 func newConn(srv *Server, ws *websocket.Conn, v keyward.Version, origin keyward.Origin) *Conn {
 	c := &Conn{
 		srv: srv, ws: ws, id: uuid.NewString(), version: v, origin: origin,
-		options: Options{LegacyJobs: true},
+		options: Options{LegacyJobs: true}, logins: newTurnstile(),
 	}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	return c
@@ -93,6 +93,7 @@ func (c *Conn) SetOptions(o Options) {
 // serve reads messages until the connection ends.
 func (c *Conn) serve() {
 	defer c.waitClosed()
+	defer c.logins.abort()
 	defer c.cancel()
 	for {
 		// Reads never take c.ctx: cancelling a read context makes the library
@@ -183,6 +184,9 @@ func (c *Conn) handle(data []byte, chars int, authenticated bool) {
 			c.replyError(req.id, err)
 		}
 		return
+	}
+	if m := c.srv.registry.methods[req.method]; m.Login {
+		req.login, req.ticket = true, c.logins.ticket()
 	}
 	if !c.admit(req) && req.hasID {
 		c.replyError(req.id, errTooManyCalls)

@@ -14,6 +14,9 @@ type request struct {
 	hasID  bool // false: a notification, never answered
 	method string
 	params []any
+	// login calls hold a ticket of the connection's login turnstile.
+	login  bool
+	ticket uint64
 }
 
 // parseError returns the -32700 error for a text that is not a JSON object.
