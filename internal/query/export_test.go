@@ -1,0 +1,5 @@
+package query
+
+// SetGenericOnly makes Compile leave every condition to kw_cond, so that
+// tests can check the native SQL translations against it.
+func SetGenericOnly(on bool) { genericOnly.Store(on) }

@@ -1,0 +1,183 @@
+package query
+
+import (
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// SQLFunction is a deterministic scalar SQL function used by compiled
+// queries. The storage layer registers each one with its driver, e.g. for
+// modernc.org/sqlite:
+//
+//	sqlite.MustRegisterDeterministicScalarFunction(f.Name, f.NArgs,
+//		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+//			return f.Fn(args)
+//		})
+//
+// The functions never retain their arguments, so they are also safe to
+// register with the driver's zero-copy (volatile) argument option.
+type SQLFunction struct {
+	// Name is the SQL name, e.g. "kw_regexp".
+	Name string
+	// NArgs is the number of arguments.
+	NArgs int32
+	// Fn computes the result from arguments of the types SQLite passes:
+	// nil, int64, float64, string or []byte.
+	Fn func(args []driver.Value) (driver.Value, error)
+}
+
+// SQLFunctions returns the functions that compiled SQL may call:
+//
+//	kw_regexp(pattern, x)   1 when RE2 pattern matches text x at its start
+//	kw_fold(x)              x after simple case folding
+//	kw_cond(spec, type, x)  1 when a condition holds for a column value
+//	kw_rank(path, type, x)  the sort rank of the type of a value in a column
+//	kw_val(path, type, x)   a value's sort key within its rank
+func SQLFunctions() []SQLFunction {
+	return []SQLFunction{
+		{Name: "kw_regexp", NArgs: 2, Fn: sqlRegexp},
+		{Name: "kw_fold", NArgs: 1, Fn: sqlFold},
+		{Name: "kw_cond", NArgs: 3, Fn: sqlCond},
+		{Name: "kw_rank", NArgs: 3, Fn: sqlRank},
+		{Name: "kw_val", NArgs: 3, Fn: sqlVal},
+	}
+}
+
+// maxCached bounds each cache; a full cache is emptied.
+const maxCached = 256
+
+// cache memoizes parsing per key (a pattern or a spec), so that work is
+// done once per query rather than once per row.
+type cache[V any] struct {
+	m     sync.Map
+	n     atomic.Int64
+	build func(string) (V, error)
+}
+
+func (c *cache[V]) get(key string) (V, error) {
+	if v, ok := c.m.Load(key); ok {
+		return v.(V), nil
+	}
+	v, err := c.build(key)
+	if err != nil {
+		return v, err
+	}
+	if c.n.Add(1) > maxCached {
+		c.m.Clear()
+		c.n.Store(1)
+	}
+	c.m.Store(strings.Clone(key), v)
+	return v, nil
+}
+
+var (
+	regexps = &cache[*regexp.Regexp]{build: anchoredRegexp}
+	specs   = &cache[*cond]{build: decodeSpec}
+	paths   = &cache[[]string]{build: decodePath}
+)
+
+func decodePath(text string) ([]string, error) {
+	var path []string
+	if err := json.Unmarshal([]byte(text), &path); err != nil {
+		return nil, fmt.Errorf("query: malformed path: %w", err)
+	}
+	return path, nil
+}
+
+// textArg reads a TEXT argument.
+func textArg(v driver.Value) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case []byte:
+		return string(x), true
+	}
+	return "", false
+}
+
+func sqlRegexp(args []driver.Value) (driver.Value, error) {
+	pattern, _ := textArg(args[0])
+	re, err := regexps.get(pattern)
+	if err != nil {
+		return nil, err
+	}
+	if args[1] == nil {
+		return boolInt(re.MatchString("")), nil
+	}
+	s, ok := textArg(args[1])
+	return boolInt(ok && re.MatchString(s)), nil
+}
+
+func sqlFold(args []driver.Value) (driver.Value, error) {
+	if s, ok := textArg(args[0]); ok {
+		return fold(s), nil
+	}
+	return args[0], nil
+}
+
+func sqlCond(args []driver.Value) (driver.Value, error) {
+	text, _ := textArg(args[0])
+	c, err := specs.get(text)
+	if err != nil {
+		return nil, err
+	}
+	x, err := columnArg(args[1], args[2])
+	if err != nil {
+		return nil, err
+	}
+	return boolInt(resolve(x, c.path, c.test)), nil
+}
+
+func sqlRank(args []driver.Value) (driver.Value, error) {
+	v, err := sortValue(args)
+	if err != nil {
+		return nil, err
+	}
+	return int64(kindOf(v)), nil
+}
+
+func sqlVal(args []driver.Value) (driver.Value, error) {
+	v, err := sortValue(args)
+	if err != nil {
+		return nil, err
+	}
+	switch x := v.(type) {
+	case bool:
+		return boolInt(x), nil
+	case int64, float64, string:
+		return x, nil
+	case time.Time:
+		return x.UnixMilli(), nil
+	}
+	return nil, nil
+}
+
+// sortValue returns the first value at the path of a kw_rank or kw_val
+// call, nil when the path does not resolve.
+func sortValue(args []driver.Value) (any, error) {
+	text, _ := textArg(args[0])
+	path, err := paths.get(text)
+	if err != nil {
+		return nil, err
+	}
+	x, err := columnArg(args[1], args[2])
+	if err != nil {
+		return nil, err
+	}
+	return first(x, path), nil
+}
+
+// columnArg converts a column value passed with its type to canonical form.
+func columnArg(typ, v driver.Value) (any, error) {
+	t, ok := typ.(int64)
+	if !ok || !ColumnType(t).valid() {
+		return nil, fmt.Errorf("query: bad column type %v", typ)
+	}
+	return ColumnType(t).FromSQL(v)
+}

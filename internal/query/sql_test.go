@@ -1,0 +1,158 @@
+package query_test
+
+import (
+	"database/sql"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/keyward/keyward/internal/query"
+)
+
+// compareWithMemory runs one query in memory and through SQL on every
+// driver, with and without native translations, and fails on a difference.
+func compareWithMemory(t *testing.T, dbs map[string]*sql.DB, entries []map[string]any, filters, options string) {
+	t.Helper()
+	f, err := query.ParseFilters("filters", decode(t, filters).([]any))
+	if err != nil {
+		t.Fatalf("%s: %v", filters, err)
+	}
+	o, err := query.ParseOptions("options", decode(t, options).(map[string]any))
+	if err != nil {
+		t.Fatalf("%s: %v", options, err)
+	}
+	mem, memErr := query.Run(entries, f, o)
+	for name, db := range dbs {
+		for _, generic := range []bool{false, true} {
+			got, err := runSQLMode(db, f, o, generic)
+			if (err == nil) != (memErr == nil) || !reflect.DeepEqual(got, mem) {
+				t.Errorf("%s %s %s:\n sql %v %v\n mem %v %v", sqlMode(name, generic), filters, options, got, err, mem, memErr)
+			}
+		}
+	}
+}
+
+func openAll(t *testing.T, entries []map[string]any) map[string]*sql.DB {
+	t.Helper()
+	dbs := map[string]*sql.DB{}
+	for _, name := range drivers {
+		db := mustOpenEmpty(t, name)
+		for _, e := range entries {
+			insertEntry(t, db, e)
+		}
+		dbs[name] = db
+	}
+	return dbs
+}
+
+func TestNULInText(t *testing.T) {
+	entries := testEntries(t)
+	extra := map[string]any{}
+	for k, v := range entries[0] {
+		extra[k] = v
+	}
+	extra["id"], extra["name"], extra["note"] = int64(7), "a\x00b", "x\x00Y"
+	extra["tags"] = []any{"p\x00q"}
+	entries = append(entries, extra)
+	dbs := openAll(t, entries)
+	for _, filters := range []string{
+		`[["name","=","a\u0000b"]]`, `[["name","~","a\u0000"]]`, `[["name","~","a\u0000b$"]]`,
+		`[["name","C=","A\u0000B"]]`, `[["name","$","\u0000b"]]`, `[["name","^","a\u0000"]]`,
+		`[["tags.*","~","p\u0000"]]`, `[["tags","rin","p\u0000q"]]`, `[["note","C$","\u0000y"]]`,
+		`[["name","in",["a\u0000b"]]]`, `[["name","Cin","zzA\u0000Bzz"]]`, `[["name","rin","\u0000"]]`,
+	} {
+		compareWithMemory(t, dbs, entries, filters, `{}`)
+	}
+	compareWithMemory(t, dbs, entries, `[]`, `{"order_by":["-tags.0","name"]}`)
+}
+
+// TestIndexUse checks that the common queries of the keys screen can be
+// served by an index on the column.
+func TestIndexUse(t *testing.T) {
+	db := MustOpenDB(t, "sqlite")
+	// sorted: the index gives the order, at most ties are sorted ("USE
+	// TEMP B-TREE FOR LAST TERM OF ORDER BY"), never the whole result.
+	for _, tc := range []struct {
+		filters, options, want string
+		sorted                 bool
+	}{
+		{`[]`, `{"order_by":["-created"],"limit":50}`, "SCAN e USING INDEX entry_created", true},
+		{`[]`, `{"order_by":["nulls_first:-created"],"limit":50}`, "SCAN e USING INDEX entry_created", true},
+		{`[["name","^","ci"]]`, `{}`, "SEARCH e USING INDEX entry_name (name>? AND name<?)", false},
+		{`[["name","~","ci-.*"]]`, `{}`, "SEARCH e USING INDEX entry_name (name>? AND name<?)", false},
+		{`[["name","=","admin"]]`, `{}`, "SEARCH e USING INDEX entry_name (name=?)", false},
+		{`[["created",">",{"$date":1704067200000}]]`, `{"order_by":["-created"]}`,
+			"SEARCH e USING INDEX entry_created (created>?)", true},
+	} {
+		f, err := query.ParseFilters("filters", decode(t, tc.filters).([]any))
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := query.ParseOptions("options", decode(t, tc.options).(map[string]any))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := testTable.Compile(f, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, args := st.SelectSQL(testTable.SelectList(), "entry e")
+		plan := queryPlan(t, db, q, args)
+		if !strings.Contains(plan, tc.want) || strings.Contains(plan, "FOR ORDER BY") && tc.sorted {
+			t.Errorf("%s %s: plan\n%s\nwant %q", tc.filters, tc.options, plan, tc.want)
+		}
+	}
+}
+
+func queryPlan(t *testing.T, db *sql.DB, q string, args []any) string {
+	t.Helper()
+	rows, err := db.Query("EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, detail)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// BenchmarkRegexp100k filters 100,000 rows with ~, as the keys screen's
+// search does, and orders the page by creation date.
+func BenchmarkRegexp100k(b *testing.B) {
+	db := mustOpenEmpty(b, "sqlite")
+	tx, err := db.Begin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+	for i := 0; i < 100000; i++ {
+		_, err := tx.Exec(`INSERT INTO entry (id, name, active, created, tags) VALUES (?, ?, 1, ?, '[]')`,
+			i+1, fmt.Sprintf("key-%06d", i), base+int64(i)*1000)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	for _, pattern := range []string{"(?i).*12", "(?i)none", "key-0012"} {
+		f, _ := query.ParseFilters("filters", []any{[]any{"name", "~", pattern}})
+		o, _ := query.ParseOptions("options", map[string]any{"order_by": []any{"-created"}, "limit": int64(50)})
+		b.Run(pattern, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := runSQL(db, f, o); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

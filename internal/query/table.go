@@ -1,0 +1,177 @@
+package query
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ColumnType is how a column stores an entry field in SQL.
+type ColumnType int
+
+// The column types. A Text column must compare with the BINARY collation
+// (SQLite's default); JSON columns hold text written by EncodeJSON.
+const (
+	Int      ColumnType = iota + 1 // INTEGER
+	Float                          // REAL
+	Text                           // TEXT
+	Bool                           // INTEGER 0 or 1
+	DateTime                       // INTEGER Unix milliseconds
+	JSON                           // TEXT holding a JSON array or object
+)
+
+// Column maps a top-level entry field to an SQL expression.
+type Column struct {
+	// Name is the entry's key.
+	Name string
+	// Expr is an SQL expression giving the stored value, e.g. "k.name", or
+	// a constant such as "'********'" for a redacted field.
+	Expr string
+	// Type says how the value is stored.
+	Type ColumnType
+	// Nullable must be set when the expression can be NULL.
+	Nullable bool
+}
+
+// Table describes how entries are stored: one column per top-level field.
+// Filters on fields that are not columns match nothing.
+type Table struct {
+	// Columns lists the fields; Entry and SelectList use this order.
+	Columns []Column
+	// DefaultOrder is an SQL ORDER BY list giving the default order of
+	// entries, unique per row, e.g. "k.id".
+	DefaultOrder string
+}
+
+// column returns the column named name.
+func (t *Table) column(name string) (*Column, bool) {
+	for i := range t.Columns {
+		if t.Columns[i].Name == name {
+			return &t.Columns[i], true
+		}
+	}
+	return nil, false
+}
+
+// SelectList is the comma-separated list of column expressions, in the
+// order that Entry expects.
+func (t *Table) SelectList() string {
+	exprs := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		exprs[i] = c.Expr
+	}
+	return strings.Join(exprs, ", ")
+}
+
+// Entry converts the values of one row, scanned in SelectList order, to an
+// entry in canonical form.
+func (t *Table) Entry(values []any) (map[string]any, error) {
+	if len(values) != len(t.Columns) {
+		return nil, fmt.Errorf("query: %d values for %d columns", len(values), len(t.Columns))
+	}
+	e := make(map[string]any, len(values))
+	for i, c := range t.Columns {
+		v, err := c.Type.FromSQL(values[i])
+		if err != nil {
+			return nil, fmt.Errorf("query: column %s: %w", c.Name, err)
+		}
+		e[c.Name] = v
+	}
+	return e, nil
+}
+
+// FromSQL converts a value read from a column of type ct to canonical form.
+func (ct ColumnType) FromSQL(v any) (any, error) {
+	if b, ok := v.([]byte); ok {
+		v = string(b)
+	}
+	if v == nil {
+		return nil, nil
+	}
+	switch x := v.(type) {
+	case int64:
+		return ct.fromInt(x)
+	case float64:
+		return ct.fromFloat(x)
+	case string:
+		return ct.fromString(x)
+	case bool:
+		if ct == Bool {
+			return x, nil
+		}
+	case time.Time:
+		if ct == DateTime {
+			return x.UTC(), nil
+		}
+	}
+	return nil, fmt.Errorf("unexpected %T for column type %d", v, ct)
+}
+
+func (ct ColumnType) fromInt(x int64) (any, error) {
+	switch ct {
+	case Int:
+		return x, nil
+	case Float:
+		return float64(x), nil
+	case Bool:
+		return x != 0, nil
+	case DateTime:
+		return time.UnixMilli(x).UTC(), nil
+	}
+	return nil, fmt.Errorf("unexpected integer for column type %d", ct)
+}
+
+func (ct ColumnType) fromFloat(x float64) (any, error) {
+	if ct == Float {
+		return x, nil
+	}
+	return nil, fmt.Errorf("unexpected float for column type %d", ct)
+}
+
+func (ct ColumnType) fromString(x string) (any, error) {
+	switch ct {
+	case Text:
+		return x, nil
+	case JSON:
+		return DecodeJSON(x)
+	}
+	return nil, fmt.Errorf("unexpected text for column type %d", ct)
+}
+
+// ToSQL converts a canonical value to what a column of type ct stores.
+func (ct ColumnType) ToSQL(v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var out any
+	switch ct {
+	case Int:
+		out, _ = v.(int64)
+	case Float:
+		if n, ok := numberOf(v); ok {
+			out = n.f
+			if n.isInt {
+				out = float64(n.i)
+			}
+		}
+	case Text:
+		out, _ = v.(string)
+	case Bool:
+		if b, ok := v.(bool); ok {
+			out = boolInt(b)
+		}
+	case DateTime:
+		if t, ok := v.(time.Time); ok {
+			out = t.UnixMilli()
+		}
+	case JSON:
+		return EncodeJSON(v)
+	}
+	if out == nil {
+		return nil, fmt.Errorf("query: cannot store %T in column type %d", v, ct)
+	}
+	return out, nil
+}
+
+// valid reports whether ct is one of the column types.
+func (ct ColumnType) valid() bool { return ct >= Int && ct <= JSON }
