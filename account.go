@@ -209,7 +209,8 @@ type AccountTx interface {
 	Load(ctx context.Context) (*Accounts, error)
 	CreateUser(ctx context.Context, u *User) error // sets u.ID
 	UpdateUser(ctx context.Context, u *User) error
-	DeleteUser(ctx context.Context, id int64) error
+	// DeleteUser deletes a user with its API keys and returns the keys' ids.
+	DeleteUser(ctx context.Context, id int64) ([]int64, error)
 	CreateGroup(ctx context.Context, g *Group) error // sets g.ID
 	DeleteGroup(ctx context.Context, id int64) error
 	CreatePrivilege(ctx context.Context, p *Privilege) error // sets p.ID

@@ -54,6 +54,7 @@ type Session struct {
 	// sessions whose chain starts at one.
 	APIKeyID   int64
 	APIKeyName string
+	APIKeyGen  int64 // the key's SecretGen at login
 	// Parent is the generating session of a TOKEN session.
 	Parent *Session
 	// Token is the token a TOKEN session logged in with (for idle refresh).

@@ -91,15 +91,19 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, lookup 
 	if err != nil {
 		return err
 	}
-	l, err := a.Listen()
+	ls, err := a.Listen()
 	if err != nil {
 		_ = a.Shutdown(context.Background())
 		return err
 	}
-	fmt.Fprintf(stdout, "Keyward listening on http://%s (API: ws://%s/api/current)\n", l.Addr(), l.Addr())
-	log.Info("serving", "addr", l.Addr().String(), "data_dir", cfg.DataDir)
+	addr := ls.Plain.Addr()
+	fmt.Fprintf(stdout, "Keyward listening on http://%s (API: ws://%s/api/current)\n", addr, addr)
+	if ls.TLS != nil {
+		fmt.Fprintf(stdout, "Keyward listening on https://%s (API: wss://%s/api/current)\n", ls.TLS.Addr(), ls.TLS.Addr())
+	}
+	log.Info("serving", "addr", addr.String(), "data_dir", cfg.DataDir)
 	errc := make(chan error, 1)
-	go func() { errc <- a.Serve(l) }()
+	go func() { errc <- a.Serve(ls) }()
 	select {
 	case err = <-errc:
 	case <-ctx.Done():

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/keyward/keyward"
 	"github.com/keyward/keyward/internal/rpc"
 	"github.com/keyward/keyward/internal/service"
 )
@@ -40,6 +41,14 @@ func Register(r *rpc.Registry, d *Deps) {
 	r.Register(d.groupMethods()...)
 	r.Register(d.privilegeMethods()...)
 	r.Register(d.auditMethod())
+	r.Register(d.keyMethods()...)
+	r.Register(d.alertMethod())
+	r.RegisterEvent(&rpc.Event{
+		Name:        "api_key.query",
+		Description: "API keys added, changed (update, reset, revocation, hash upgrade, owner rename) and removed.",
+		Roles:       []keyward.Role{keyward.APIKeyRead},
+		Fields:      keyEntry(keyward.Current),
+	})
 }
 
 func access(a rpc.Access) *rpc.Access { return &a }

@@ -103,3 +103,8 @@ func getJobsMethod() *rpc.Method {
 		},
 	}
 }
+
+// ownerFilter selects the keys of one user.
+func ownerFilter(userID int64) (*query.Filter, error) {
+	return query.ParseFilters("filters", []any{[]any{"user_identifier", "=", userID}})
+}

@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,6 +19,7 @@ import (
 	"github.com/keyward/keyward/internal/api"
 	"github.com/keyward/keyward/internal/config"
 	"github.com/keyward/keyward/internal/httpserver"
+	"github.com/keyward/keyward/internal/keys"
 	"github.com/keyward/keyward/internal/password"
 	"github.com/keyward/keyward/internal/rpc"
 	"github.com/keyward/keyward/internal/service"
@@ -70,8 +72,17 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opti
 }
 
 func (a *App) build(ctx context.Context) error {
+	peppers, usage, err := loadPeppers(ctx, a.db, a.cfg.DataDir, a.cfg.Pepper)
+	if err != nil {
+		return err
+	}
+	for id, n := range usage {
+		a.log.Info("API keys by pepper", "pepper", id, "keys", n)
+	}
+	hasher := password.NewHasher(a.cfg.Argon2)
 	svc, err := service.New(ctx, service.Config{
-		Store: a.db, Audit: a.db, Hasher: password.NewHasher(a.cfg.Argon2), Logger: a.log, Now: a.now,
+		Store: a.db, Audit: a.db, Keys: a.db, Hasher: hasher, Logger: a.log, Now: a.now,
+		Verifier: keys.NewVerifier(peppers, hasher.Slots()), InsecureKeyPolicy: a.cfg.InsecureKeyPolicy,
 		FailDelay:     [2]time.Duration{a.cfg.LoginFailDelay.Min, a.cfg.LoginFailDelay.Max},
 		SessionMaxAge: a.cfg.SessionMaxAge, SessionIdleTimeout: a.cfg.SessionIdleTimeout,
 		AuditRetention: a.cfg.AuditRetention,
@@ -97,7 +108,7 @@ func (a *App) build(ctx context.Context) error {
 			Exempt: a.cfg.RateLimitExempt,
 		}),
 	})
-	svc.SetSessions(a.rpc)
+	svc.Attach(a.rpc, a.rpc.Events())
 	a.http = httpserver.New(httpserver.Config{
 		RPC: a.rpc, Logger: a.log, Proxies: a.cfg.TrustedProxies, Ready: a.db.Ping,
 	})
@@ -135,17 +146,67 @@ func (a *App) Registry() *rpc.Registry { return a.rpc.Registry() }
 // Service returns the business services (for commands that act directly).
 func (a *App) Service() *service.Service { return a.svc }
 
-// Listen opens the configured listener.
-func (a *App) Listen() (net.Listener, error) {
-	l, err := net.Listen("tcp", a.cfg.Listen)
-	if err != nil {
-		return nil, fmt.Errorf("listen: %w", err)
-	}
-	return l, nil
+// Listeners are the open listeners: plain HTTP, and TLS and the unix
+// socket when configured.
+type Listeners struct {
+	Plain, TLS, Unix net.Listener
 }
 
-// Serve serves HTTP on l until Shutdown.
-func (a *App) Serve(l net.Listener) error { return a.http.Serve(l) }
+// Listen opens the configured listeners.
+func (a *App) Listen() (*Listeners, error) {
+	ls := &Listeners{}
+	var err error
+	if ls.Plain, err = net.Listen("tcp", a.cfg.Listen); err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	if a.cfg.TLSListen != "" {
+		tc, err := a.tlsConfig()
+		if err != nil {
+			ls.Close()
+			return nil, err
+		}
+		l, err := net.Listen("tcp", a.cfg.TLSListen)
+		if err != nil {
+			ls.Close()
+			return nil, fmt.Errorf("tls_listen: %w", err)
+		}
+		ls.TLS = tls.NewListener(l, tc)
+	}
+	if a.cfg.UnixSocket != "" {
+		_ = os.Remove(a.cfg.UnixSocket)
+		if ls.Unix, err = net.Listen("unix", a.cfg.UnixSocket); err != nil {
+			ls.Close()
+			return nil, fmt.Errorf("unix_socket: %w", err)
+		}
+	}
+	return ls, nil
+}
+
+// Close closes every listener.
+func (ls *Listeners) Close() {
+	for _, l := range []net.Listener{ls.Plain, ls.TLS, ls.Unix} {
+		if l != nil {
+			l.Close()
+		}
+	}
+}
+
+// Serve serves HTTP on every listener until Shutdown.
+func (a *App) Serve(ls *Listeners) error {
+	errc := make(chan error, 3)
+	n := 0
+	for _, l := range []net.Listener{ls.Plain, ls.TLS, ls.Unix} {
+		if l != nil {
+			n++
+			go func() { errc <- a.http.Serve(l) }()
+		}
+	}
+	var err error
+	for range n {
+		err = errors.Join(err, <-errc)
+	}
+	return err
+}
 
 // Shutdown closes connections with 1001, waits for requests in progress
 // until ctx ends, and closes the store.

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
-	"net"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -21,6 +20,7 @@ import (
 type Server struct {
 	App     *app.App
 	Addr    string // host:port
+	TLSAddr string // host:port of the TLS listener, if configured
 	DataDir string
 	Config  *config.Config
 	Clock   *Clock
@@ -94,18 +94,21 @@ func MustStart(tb testing.TB, opts ...func(*config.Config)) *Server {
 	if err != nil {
 		tb.Fatalf("start server: %v", err)
 	}
-	l, err := a.Listen()
+	ls, err := a.Listen()
 	if err != nil {
 		tb.Fatalf("listen: %v", err)
 	}
-	go func() { _ = a.Serve(l) }()
+	go func() { _ = a.Serve(ls) }()
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = a.Shutdown(ctx)
 	})
-	return &Server{App: a, Addr: l.Addr().(*net.TCPAddr).String(), DataDir: cfg.DataDir, Config: cfg,
-		Clock: clock, logs: logs}
+	srv := &Server{App: a, Addr: ls.Plain.Addr().String(), DataDir: cfg.DataDir, Config: cfg, Clock: clock, logs: logs}
+	if ls.TLS != nil {
+		srv.TLSAddr = ls.TLS.Addr().String()
+	}
+	return srv
 }
 
 // Logs returns everything the server logged so far.

@@ -13,10 +13,21 @@ import (
 
 // Config is the effective configuration.
 type Config struct {
-	DataDir   string
-	Listen    string
-	LogFormat string
-	LogLevel  slog.Level
+	DataDir string
+	Listen  string
+
+	TLSListen     string
+	TLSCert       string
+	TLSKey        string
+	TLSSelfSigned bool
+	UnixSocket    string
+
+	// InsecureKeyPolicy is "revoke" or "reject" (api-keys.md 12).
+	InsecureKeyPolicy string
+	// Pepper is KEYWARD_PEPPER; never a flag. Empty: the pepper file.
+	Pepper string
+	LogFormat         string
+	LogLevel          slog.Level
 
 	TrustedProxies []netip.Prefix
 
@@ -51,18 +62,19 @@ func (r Range) String() string {
 // Default returns the configuration with every default of the spec.
 func Default() *Config {
 	return &Config{
-		DataDir:         "keyward-data",
-		Listen:          "127.0.0.1:6000",
-		LogFormat:       "text",
-		LogLevel:        slog.LevelInfo,
-		RateLimitCalls:  20,
-		RateLimitWindow: 60 * time.Second,
-		RateLimitDelay:  Range{time.Second, 10 * time.Second},
-		RateLimitExempt: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")},
-		LoginFailDelay:  Range{time.Second, 2 * time.Second},
-		Argon2:          password.DefaultParams,
-		SessionMaxAge:   720 * time.Hour,
-		AuditRetention:  168 * time.Hour,
+		DataDir:           "keyward-data",
+		Listen:            "127.0.0.1:6000",
+		LogFormat:         "text",
+		LogLevel:          slog.LevelInfo,
+		RateLimitCalls:    20,
+		RateLimitWindow:   60 * time.Second,
+		RateLimitDelay:    Range{time.Second, 10 * time.Second},
+		RateLimitExempt:   []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")},
+		LoginFailDelay:    Range{time.Second, 2 * time.Second},
+		InsecureKeyPolicy: "revoke",
+		Argon2:            password.DefaultParams,
+		SessionMaxAge:     720 * time.Hour,
+		AuditRetention:    168 * time.Hour,
 	}
 }
 
@@ -93,6 +105,12 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("audit_retention: must be positive")
 	case (c.AdminUsername == "") != (c.AdminPasswordFile == ""):
 		return fmt.Errorf("admin_username and admin_password_file: set both or neither")
+	case c.InsecureKeyPolicy != "revoke" && c.InsecureKeyPolicy != "reject":
+		return fmt.Errorf("insecure_key_policy: %q is not revoke or reject", c.InsecureKeyPolicy)
+	case c.TLSListen != "" && !c.TLSSelfSigned && (c.TLSCert == "" || c.TLSKey == ""):
+		return fmt.Errorf("tls_listen: needs tls_cert and tls_key, or tls_self_signed")
+	case c.TLSListen == "" && (c.TLSCert != "" || c.TLSKey != "" || c.TLSSelfSigned):
+		return fmt.Errorf("tls_cert, tls_key, tls_self_signed: need tls_listen")
 	}
 	if c.Timezone != "" {
 		if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "Local" {

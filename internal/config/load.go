@@ -21,6 +21,9 @@ type option struct {
 	get   func(c *Config) string
 }
 
+// boolean reports whether the option's flag may be given without a value.
+func (o option) boolean() bool { return o.name == "tls_self_signed" }
+
 func (o option) flagName() string { return strings.ReplaceAll(o.name, "_", "-") }
 func (o option) envName() string  { return "KEYWARD_" + strings.ToUpper(o.name) }
 
@@ -31,6 +34,24 @@ var options = []option{
 	{"listen", "plain HTTP listen address (keep it on loopback)",
 		func(c *Config, v string) error { c.Listen = v; return nil },
 		func(c *Config) string { return c.Listen }},
+	{"tls_listen", "TLS listen address (wss://), off when empty",
+		func(c *Config, v string) error { c.TLSListen = v; return nil },
+		func(c *Config) string { return c.TLSListen }},
+	{"tls_cert", "PEM certificate file for tls_listen",
+		func(c *Config, v string) error { c.TLSCert = v; return nil },
+		func(c *Config) string { return c.TLSCert }},
+	{"tls_key", "PEM private key file for tls_listen",
+		func(c *Config, v string) error { c.TLSKey = v; return nil },
+		func(c *Config) string { return c.TLSKey }},
+	{"tls_self_signed", "serve tls_listen with a self-signed certificate made once in the data directory",
+		func(c *Config, v string) (err error) { c.TLSSelfSigned, err = strconv.ParseBool(v); return err },
+		func(c *Config) string { return strconv.FormatBool(c.TLSSelfSigned) }},
+	{"unix_socket", "path of a unix socket listener (secure transport), off when empty",
+		func(c *Config, v string) error { c.UnixSocket = v; return nil },
+		func(c *Config) string { return c.UnixSocket }},
+	{"insecure_key_policy", "revoke or reject a correct API key sent over an insecure transport",
+		func(c *Config, v string) error { c.InsecureKeyPolicy = v; return nil },
+		func(c *Config) string { return c.InsecureKeyPolicy }},
 	{"log_format", "log format: text or json",
 		func(c *Config, v string) error { c.LogFormat = v; return nil },
 		func(c *Config) string { return c.LogFormat }},
@@ -84,6 +105,9 @@ var options = []option{
 // too; it returns the remaining arguments.
 func Load(fs *flag.FlagSet, args []string, lookup func(string) (string, bool)) (*Config, []string, error) {
 	c := Default()
+	if v, ok := lookup("KEYWARD_PEPPER"); ok {
+		c.Pepper = v // never a flag: it would show in the process list
+	}
 	for _, o := range options {
 		if v, ok := lookup(o.envName()); ok {
 			if err := o.set(c, v); err != nil {
@@ -92,13 +116,18 @@ func Load(fs *flag.FlagSet, args []string, lookup func(string) (string, bool)) (
 		}
 	}
 	for _, o := range options {
-		fs.Func(o.flagName(), fmt.Sprintf("%s (env %s, default %q)", o.usage, o.envName(), o.get(Default())),
-			func(v string) error {
-				if err := o.set(c, v); err != nil {
-					return fmt.Errorf("%s: %w", o.name, err)
-				}
-				return nil
-			})
+		usage := fmt.Sprintf("%s (env %s, default %q)", o.usage, o.envName(), o.get(Default()))
+		set := func(v string) error {
+			if err := o.set(c, v); err != nil {
+				return fmt.Errorf("%s: %w", o.name, err)
+			}
+			return nil
+		}
+		if o.boolean() {
+			fs.BoolFunc(o.flagName(), usage, set)
+		} else {
+			fs.Func(o.flagName(), usage, set)
+		}
 	}
 	if err := fs.Parse(args); err != nil {
 		return nil, nil, err

@@ -2,23 +2,199 @@ package service
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/keyward/keyward"
+	"github.com/keyward/keyward/internal/keys"
+	"github.com/keyward/keyward/internal/query"
 )
+
+// KeyStore persists API keys.
+type KeyStore interface {
+	FindKey(ctx context.Context, id int64) (*keyward.APIKey, error)
+	QueryKeys(ctx context.Context, v keyward.KeyView, f *query.Filter, o *query.Options) (any, error)
+	KeyIDsByUser(ctx context.Context) (map[int64][]int64, error)
+	KeysGeneration(ctx context.Context) (int64, error)
+	UpdateKeys(ctx context.Context, fn func(keyward.KeyTx) error) error
+	RevokedKeys(ctx context.Context) ([]*keyward.APIKey, error)
+	InsecureUses(ctx context.Context) ([]keyward.InsecureUse, error)
+}
+
+// KeyCreate is api_key_create.
+type KeyCreate struct {
+	Name      string     `json:"name"`
+	Username  string     `json:"username"`
+	ExpiresAt *time.Time `json:"expires_at"`
+}
+
+// KeyUpdate is api_key_update: absent fields stay unchanged.
+type KeyUpdate struct {
+	Name      keyward.Opt[string]     `json:"name"`
+	ExpiresAt keyward.Opt[*time.Time] `json:"expires_at"`
+	Reset     bool                    `json:"reset"`
+}
 
 // KeyIDsByUser returns the ids of each user's API keys, ascending.
 func (s *Service) KeyIDsByUser(ctx context.Context) (map[int64][]int64, error) {
-	return map[int64][]int64{}, nil
+	return s.cfg.Keys.KeyIDsByUser(ctx)
 }
 
-// LoginAPIKey checks an API_KEY_PLAIN login.
-func (s *Service) LoginAPIKey(ctx context.Context, c *keyward.Caller, username, raw string) (*keyward.Session, string) {
-	s.auditLogin(ctx, c, username, map[string]any{"credentials": string(keyward.CredAPIKey),
-		"credentials_data": map[string]any{"username": username, "api_key": nil}}, "Invalid API key")
-	return nil, AuthErr
+// View returns how keys look to the caller: redacted without API_KEY_WRITE
+// (FULL_ADMIN includes it), shaped for its API version.
+func View(c *keyward.Caller) keyward.KeyView {
+	if c == nil {
+		return keyward.KeyView{RevokedReason: true}
+	}
+	return keyward.KeyView{Redact: !c.Roles.Has(keyward.APIKeyWrite), RevokedReason: c.Version != keyward.V25_04}
 }
 
-// LoginAPIKeyOnly checks an auth.login_with_api_key login.
-func (s *Service) LoginAPIKeyOnly(ctx context.Context, c *keyward.Caller, raw string) (*keyward.Session, string) {
-	return s.LoginAPIKey(ctx, c, "", raw)
+// KeyEntry renders a key as api_key.get_instance returns it to a caller
+// with the given view (api-keys.md 2); the owner's name comes from the
+// accounts.
+func (s *Service) KeyEntry(k *keyward.APIKey, v keyward.KeyView) map[string]any {
+	var username any
+	if u := s.Accounts().User(k.UserID); u != nil {
+		username = u.Username
+	}
+	var expires any
+	if k.ExpiresAt != nil {
+		expires = *k.ExpiresAt
+	}
+	e := map[string]any{
+		"id": k.ID, "name": k.Name, "username": username, "user_identifier": k.UserID, "keyhash": k.Hash,
+		"created_at": k.CreatedAt, "expires_at": expires, "local": true, "revoked": k.Revoked,
+	}
+	if v.Redact {
+		e["keyhash"] = Redacted
+	}
+	if v.RevokedReason {
+		var reason any
+		if k.Revoked {
+			reason = k.RevokedReason
+		}
+		e["revoked_reason"] = reason
+	} else if username == nil {
+		e["username"] = ""
+	}
+	return e
 }
+
+// QueryKeys runs api_key.query for the caller in SQL.
+func (s *Service) QueryKeys(ctx context.Context, f *query.Filter, o *query.Options) (any, error) {
+	return s.cfg.Keys.QueryKeys(ctx, View(keyward.CallerFrom(ctx)), f, o)
+}
+
+// GetKey returns one key entry for the caller, or the not-found error.
+func (s *Service) GetKey(ctx context.Context, id int64) (map[string]any, error) {
+	k, err := s.cfg.Keys.FindKey(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if k == nil {
+		return nil, keyward.NotFound("ApiKey", id)
+	}
+	return s.KeyEntry(k, View(keyward.CallerFrom(ctx))), nil
+}
+
+// callerName is the caller's username, or "" outside a session (commands
+// run by the operator, who may do anything).
+func callerName(c *keyward.Caller) string {
+	if c == nil || c.Session == nil {
+		return ""
+	}
+	return c.Session.Username
+}
+
+// checkOwnership applies the ownership rule: without API_KEY_WRITE (which
+// FULL_ADMIN includes) only one's own keys may be managed.
+func checkOwnership(c *keyward.Caller, owner string) error {
+	me := callerName(c)
+	if me == "" || c.Roles.Has(keyward.APIKeyWrite) || owner == me {
+		return nil
+	}
+	return keyward.Errorf(keyward.EACCES, "%s: authenticated user lacks privileges to create or modify API keys of other users.", me)
+}
+
+// checkEscalation applies Keyward's escalation rule: without FULL_ADMIN, a
+// key of another user may be managed only if that user holds no role the
+// caller does not hold.
+func (s *Service) checkEscalation(c *keyward.Caller, owner *keyward.User) error {
+	me := callerName(c)
+	if me == "" || c.Roles.Has(keyward.FullAdmin) || owner.ID == c.Session.UserID {
+		return nil
+	}
+	if c.Roles.Contains(s.Roles(owner.ID)) {
+		return nil
+	}
+	return keyward.Errorf(keyward.EACCES, "%s: authenticated user lacks privileges to create or modify API keys "+
+		"of user %s, who holds roles that the caller does not hold.", me, owner.Username)
+}
+
+// CreateKey runs api_key.create and returns the entry with the raw key,
+// which exists nowhere else.
+func (s *Service) CreateKey(ctx context.Context, in KeyCreate) (*keyward.APIKey, string, error) {
+	c := keyward.CallerFrom(ctx)
+	if err := checkOwnership(c, in.Username); err != nil {
+		return nil, "", err
+	}
+	now := s.now()
+	owner := s.Accounts().UserByName(in.Username)
+	secret := keys.NewSecret()
+	k := &keyward.APIKey{Name: in.Name, Hash: keys.Hash(s.cfg.Verifier.Peppers.Current(), secret),
+		CreatedAt: now.UTC().Truncate(time.Second), ExpiresAt: truncated(in.ExpiresAt), SecretGen: 1}
+	err := s.cfg.Keys.UpdateKeys(ctx, func(tx keyward.KeyTx) error {
+		v := &keyward.ValidationError{}
+		if err := checkName(ctx, tx, v, "api_key_create", in.Name, 0); err != nil {
+			return err
+		}
+		checkExpiry(v, "api_key_create", in.ExpiresAt, now)
+		if owner == nil {
+			v.Add("api_key_create", "User does not exist.")
+		} else if s.Roles(owner.ID).Empty() {
+			v.Add("api_key_create", "User lacks privilege role membership.")
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if err := s.checkEscalation(c, owner); err != nil {
+			return err
+		}
+		k.UserID = owner.ID
+		return tx.Create(ctx, k)
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	s.keyChanged(k, "added")
+	return k, keys.Format(k.ID, secret), nil
+}
+
+func truncated(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	x := t.UTC().Truncate(time.Second)
+	return &x
+}
+
+func checkName(ctx context.Context, tx keyward.KeyTx, v *keyward.ValidationError, attr, name string, except int64) error {
+	taken, err := tx.NameTaken(ctx, name, except)
+	if err != nil {
+		return err
+	}
+	if taken {
+		v.Add(attr, "name must be unique")
+	}
+	return nil
+}
+
+func checkExpiry(v *keyward.ValidationError, attr string, t *time.Time, now time.Time) {
+	if t != nil && t.Before(now.Truncate(time.Second)) {
+		v.Add(attr, "Expiration date is in the past")
+	}
+}
+
+// errKeyOwner refuses a key whose owner has disappeared (never expected:
+// keys are deleted with their owner).
+func errKeyOwner(id int64) error { return fmt.Errorf("api key %d has no owner", id) }

@@ -140,9 +140,7 @@ func sameOrigin(a, b keyward.Origin) bool {
 // rootValid reports whether the credential at the root of a session's
 // token chain is still valid. Password sessions depend only on their user,
 // which the caller checks.
-func (s *Service) rootValid(sess *keyward.Session) bool {
-	return sess.Root().Credential != keyward.CredAPIKey
-}
+func (s *Service) rootValid(sess *keyward.Session) bool { return s.keySessionValid(sess) }
 
 // TokenOptions are the parameters of auth.generate_token.
 type TokenOptions struct {

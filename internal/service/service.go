@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/keyward/keyward"
+	"github.com/keyward/keyward/internal/keys"
 	"github.com/keyward/keyward/internal/password"
 )
 
@@ -22,6 +23,10 @@ type SessionManager interface {
 type Config struct {
 	Store     keyward.AccountStore
 	Audit     AuditStore
+	Keys      KeyStore
+	Verifier  *keys.Verifier
+	// InsecureKeyPolicy is "revoke" (the default) or "reject".
+	InsecureKeyPolicy string
 	Hasher    *password.Hasher
 	Logger    *slog.Logger
 	Now       func() time.Time
@@ -42,7 +47,10 @@ type Service struct {
 	snap     atomic.Pointer[snapshot]
 	reloadMu sync.Mutex
 	sessions atomic.Value // SessionManager
+	events   atomic.Value // keyward.Publisher
 	tokens   *tokenStore
+	keyCache keyCache
+	keysGen  atomic.Int64
 	idle     sync.Map // login id -> *atomic.Int64: unix nanos of the last call
 }
 
@@ -65,14 +73,19 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	s := &Service{cfg: cfg, store: cfg.Store, hasher: cfg.Hasher, log: cfg.Logger, now: cfg.Now}
 	s.tokens = newTokenStore(s.now)
+	s.keyCache.m = map[int64]*keyward.APIKey{}
 	if _, err := s.reload(ctx); err != nil {
 		return nil, err
 	}
 	return s, nil
 }
 
-// SetSessions connects the service to the server that holds the sessions.
-func (s *Service) SetSessions(m SessionManager) { s.sessions.Store(m) }
+// Attach connects the service to the server that holds the sessions and
+// fans events out.
+func (s *Service) Attach(m SessionManager, events keyward.Publisher) {
+	s.sessions.Store(m)
+	s.events.Store(events)
+}
 
 func (s *Service) endSessions(match func(*keyward.Session) bool) {
 	if m, ok := s.sessions.Load().(SessionManager); ok {
@@ -136,6 +149,7 @@ func (s *Service) Watch(ctx context.Context, interval time.Duration) {
 			return
 		case <-t.C:
 		}
+		s.watchKeys(ctx)
 		gen, err := s.store.AccountsGeneration(ctx)
 		if err != nil || gen == s.snap.Load().gen {
 			continue
@@ -147,6 +161,17 @@ func (s *Service) Watch(ctx context.Context, interval time.Duration) {
 		}
 		s.reconcile(snap)
 	}
+}
+
+// watchKeys re-checks key sessions when the keys changed since the last
+// look. Changes made here bump the generation too, which costs one extra
+// check; changes made elsewhere are caught within an interval.
+func (s *Service) watchKeys(ctx context.Context) {
+	gen, err := s.cfg.Keys.KeysGeneration(ctx)
+	if err != nil || s.keysGen.Swap(gen) == gen {
+		return
+	}
+	s.reconcileKeys()
 }
 
 // updateAccounts runs fn in a write transaction on the current accounts,

@@ -150,7 +150,25 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, in UserUpdate) (befo
 		before, after = old, &u
 		return tx.UpdateUser(ctx, &u)
 	})
+	if err == nil && before.Username != after.Username {
+		s.userRenamed(ctx, id)
+	}
 	return before, after, err
+}
+
+// userRenamed sends a changed event for each key of the user: their
+// username field shows the new name.
+func (s *Service) userRenamed(ctx context.Context, userID int64) {
+	ids, err := s.cfg.Keys.KeyIDsByUser(ctx)
+	if err != nil {
+		s.log.Error("keys of renamed user", "user_id", userID, "error", err)
+		return
+	}
+	for _, id := range ids[userID] {
+		if k, err := s.key(ctx, id); err == nil && k != nil {
+			s.publishKey(k, "changed")
+		}
+	}
 }
 
 func applyUpdate(u keyward.User, in UserUpdate) keyward.User {
@@ -234,6 +252,7 @@ func without(acc *keyward.Accounts, id int64) *keyward.Accounts {
 // other user and no privilege uses it.
 func (s *Service) DeleteUser(ctx context.Context, id int64, deleteGroup bool) (*keyward.User, error) {
 	var deleted *keyward.User
+	var keyIDs []int64
 	err := s.updateAccounts(ctx, func(tx keyward.AccountTx, acc *keyward.Accounts) error {
 		u := acc.User(id)
 		if u == nil {
@@ -243,7 +262,8 @@ func (s *Service) DeleteUser(ctx context.Context, id int64, deleteGroup bool) (*
 			return keyward.Errorf(keyward.EACCES, "After deleting this user no local user will have built-in privilege 'Local Administrator'.")
 		}
 		deleted = u
-		if err := tx.DeleteUser(ctx, id); err != nil {
+		var err error
+		if keyIDs, err = tx.DeleteUser(ctx, id); err != nil {
 			return err
 		}
 		if deleteGroup && groupUnused(without(acc, id), u.GroupID) {
@@ -251,6 +271,9 @@ func (s *Service) DeleteUser(ctx context.Context, id int64, deleteGroup bool) (*
 		}
 		return nil
 	})
+	for _, k := range keyIDs {
+		s.keyRemoved(k)
+	}
 	return deleted, err
 }
 

@@ -57,12 +57,16 @@ func (t *accountTx) setMemberships(ctx context.Context, u *keyward.User) error {
 	return nil
 }
 
-// DeleteUser implements keyward.AccountTx.
-func (t *accountTx) DeleteUser(ctx context.Context, id int64) error {
-	if _, err := t.tx.ExecContext(ctx, `DELETE FROM users WHERE id = ?`, id); err != nil {
-		return fmt.Errorf("delete user: %w", err)
+// DeleteUser implements keyward.AccountTx; the user's keys go by cascade.
+func (t *accountTx) DeleteUser(ctx context.Context, id int64) ([]int64, error) {
+	keys, err := keyIDs(ctx, t.tx, id)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	if _, err := t.tx.ExecContext(ctx, `DELETE FROM users WHERE id = ?`, id); err != nil {
+		return nil, fmt.Errorf("delete user: %w", err)
+	}
+	return keys, nil
 }
 
 // CreateGroup implements keyward.AccountTx.

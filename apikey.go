@@ -1,0 +1,60 @@
+package keyward
+
+import (
+	"context"
+	"time"
+)
+
+// APIKey is a user-linked API key as stored: never the secret, only its
+// keyed hash.
+type APIKey struct {
+	ID        int64
+	Name      string
+	UserID    int64
+	Hash      string
+	CreatedAt time.Time
+	ExpiresAt *time.Time // nil: never expires
+	Revoked   bool
+	// RevokedReason is "" unless Revoked.
+	RevokedReason string
+	RevokedAt     time.Time
+	// SecretGen changes with every reset, so sessions opened with an older
+	// secret can tell.
+	SecretGen int64
+}
+
+// Expired reports whether the key's expiry has passed at now.
+func (k *APIKey) Expired(now time.Time) bool {
+	return k.ExpiresAt != nil && now.After(*k.ExpiresAt)
+}
+
+// Revocation reasons.
+const (
+	ReasonInsecureTransport = "Attempt to use over an insecure transport"
+	ReasonUnknown           = "Unknown reason"
+)
+
+// KeyView says how key entries look to a caller.
+type KeyView struct {
+	Redact        bool // keyhash shown as "********"
+	RevokedReason bool // the v25.10.0 field is present
+}
+
+// InsecureUse is a refused use of a key over an insecure transport.
+type InsecureUse struct {
+	KeyID       int64
+	Name        string
+	Address     string
+	First, Last time.Time
+}
+
+// KeyTx reads and changes keys inside one write transaction.
+type KeyTx interface {
+	Find(ctx context.Context, id int64) (*APIKey, error) // nil when missing
+	NameTaken(ctx context.Context, name string, except int64) (bool, error)
+	Create(ctx context.Context, k *APIKey) error // a zero k.ID takes the next id
+	Update(ctx context.Context, k *APIKey) error
+	Delete(ctx context.Context, id int64) error
+	RecordInsecureUse(ctx context.Context, id int64, address string, at time.Time) error
+	ClearInsecureUse(ctx context.Context, id int64) error
+}

@@ -1,0 +1,82 @@
+package api
+
+import (
+	"context"
+
+	"github.com/keyward/keyward"
+	"github.com/keyward/keyward/internal/rpc"
+	"github.com/keyward/keyward/internal/schema"
+	"github.com/keyward/keyward/internal/service"
+)
+
+// keyEntry is the api_key entry of v25.10.0; v25.04.0 drops revoked_reason.
+func keyEntry(v keyward.Version) *schema.Schema {
+	fields := []schema.Field{
+		schema.Req("id", schema.Int()).Doc("Database id, also the prefix of the raw key."),
+		schema.Req("name", schema.String().Len(1, 200)),
+		schema.Req("username", schema.String().OrNull()).Doc("The owner's username."),
+		schema.Req("user_identifier", schema.Int()).Doc("The owner's user id."),
+		schema.Req("keyhash", schema.String()).Doc("The stored keyed hash, or `********` without API_KEY_WRITE."),
+		schema.Req("created_at", schema.DateTime()),
+		schema.Req("expires_at", schema.DateTime().OrNull()).Doc("Null: never expires."),
+		schema.Req("local", schema.Bool()),
+		schema.Req("revoked", schema.Bool()),
+		schema.Req("revoked_reason", schema.String().OrNull()),
+	}
+	if v == keyward.V25_04 {
+		fields[2] = schema.Req("username", schema.String()).Doc("The owner's username.")
+		fields = fields[:len(fields)-1]
+	}
+	return schema.Object(fields...).Named("ApiKey")
+}
+
+// withKey adds the raw key to an entry schema (create and reset results).
+func withKey(entry *schema.Schema) *schema.Schema {
+	out := *entry
+	out.Fields = append(append([]schema.Field{}, entry.Fields...),
+		schema.Maybe("key", schema.String().Sensitive()).Doc("The raw key `<id>-<64 characters>`, shown only here."))
+	return &out
+}
+
+func keyVersions(params func(keyward.Version) []schema.Field, result func(keyward.Version) *schema.Schema) map[keyward.Version]rpc.VersionSpec {
+	spec := rpc.VersionSpec{Result: result(keyward.V25_04)}
+	if params != nil {
+		spec.Params = params(keyward.V25_04)
+	}
+	return map[keyward.Version]rpc.VersionSpec{keyward.V25_04: spec}
+}
+
+var keyCreateSchema = schema.Object(
+	schema.Req("name", schema.String().Len(1, 200)).Doc("Unique across all keys."),
+	schema.Req("username", schema.String().Len(1, 0)).Doc("The owner, a user with roles."),
+	schema.Opt("expires_at", schema.DateTime().OrNull(), nil).Doc("Null: never expires."),
+).Named("ApiKeyCreate")
+
+var keyUpdateSchema = schema.Object(
+	schema.Maybe("name", schema.String().Len(1, 200)),
+	schema.Maybe("expires_at", schema.DateTime().OrNull()).Doc("Null clears the expiry."),
+	schema.Opt("reset", schema.Bool(), false).Doc("Issue a new secret under the same id; un-revokes the key."),
+).Named("ApiKeyUpdate")
+
+var (
+	keyRead  = []keyward.Role{keyward.APIKeyRead}
+	keyWrite = []keyward.Role{keyward.APIKeyWrite, keyward.ReadonlyAdmin}
+)
+
+func (d *Deps) keyName(params []any) string {
+	if id, ok := paramID(params, 0); ok {
+		if e, err := d.Svc.GetKey(context.Background(), id); err == nil {
+			return e["name"].(string)
+		}
+	}
+	return ""
+}
+
+// keyResult renders a key for the caller, with the raw key when given.
+func (d *Deps) keyResult(c *rpc.Call, k *keyward.APIKey, raw string) map[string]any {
+	e := d.Svc.KeyEntry(k, service.View(c.Caller))
+	if raw != "" {
+		e["key"] = raw
+	}
+	return e
+}

@@ -1,0 +1,131 @@
+package api
+
+import (
+	"context"
+
+	"github.com/keyward/keyward"
+	"github.com/keyward/keyward/internal/rpc"
+	"github.com/keyward/keyward/internal/schema"
+	"github.com/keyward/keyward/internal/service"
+)
+
+func (d *Deps) keyMethods() []*rpc.Method {
+	cur := keyEntry(keyward.Current)
+	return []*rpc.Method{{
+		Name: "api_key.query", Summary: "Query API keys.",
+		Description: "Queries every API key (query method); default order is id ascending. `keyhash` is `********` " +
+			"without API_KEY_WRITE, also for filtering and sorting. The raw key never appears.",
+		Params: queryParams(keyward.Current), Query: true, Result: listResult(cur), Roles: keyRead,
+		Versions: keyVersions(queryParams, func(v keyward.Version) *schema.Schema { return listResult(keyEntry(v)) }),
+		Examples: []rpc.Example{{Name: "newest first", Params: []any{[]any{[]any{"revoked", "=", false}},
+			map[string]any{"order_by": []any{"-created_at"}, "limit": 10}}}},
+		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
+			f, o, err := queryCall(c)
+			if err != nil {
+				return nil, err
+			}
+			return d.Svc.QueryKeys(ctx, f, o)
+		},
+	}, {
+		Name: "api_key.get_instance", Summary: "Get one API key.", Description: "Returns the key with that id.",
+		Params: getInstanceParams(), Result: cur, Roles: keyRead,
+		Versions: keyVersions(nil, keyEntry),
+		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
+			e, err := d.Svc.GetKey(ctx, c.Params[0].(int64))
+			if err != nil {
+				return nil, err
+			}
+			return getInstance("ApiKey", []map[string]any{e}, e["id"].(int64), c.Params[1])
+		},
+	}, {
+		Name: "api_key.my_keys", Summary: "List the caller's API keys.", Description: "Returns the keys owned by the session's user, by id.",
+		Result: schema.List(cur), Roles: keyRead,
+		Versions: keyVersions(nil, func(v keyward.Version) *schema.Schema { return schema.List(keyEntry(v)) }),
+		Examples: []rpc.Example{{Name: "mine", Params: []any{}}},
+		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
+			f, err := ownerFilter(c.Caller.Session.UserID)
+			if err != nil {
+				return nil, err
+			}
+			return d.Svc.QueryKeys(ctx, f, nil)
+		},
+	}, d.keyCreateMethod(), d.keyUpdateMethod(), d.keyDeleteMethod()}
+}
+
+func (d *Deps) keyCreateMethod() *rpc.Method {
+	return &rpc.Method{
+		Name: "api_key.create", Summary: "Create an API key.",
+		Description: "Creates a key for a user and returns its entry with `key`, the raw key, shown only here. " +
+			"Without API_KEY_WRITE only one's own keys; without FULL_ADMIN not for a user holding roles the caller does not hold.",
+		Params: []schema.Field{schema.Req("api_key_create", keyCreateSchema)},
+		Result: withKey(keyEntry(keyward.Current)), Roles: keyWrite,
+		Versions: keyVersions(nil, func(v keyward.Version) *schema.Schema { return withKey(keyEntry(v)) }),
+		Audit:    auditName("Create API key", func(p []any) string { return paramField(p, 0, "name") }),
+		Errors: []rpc.ErrorDoc{{Code: rpc.CodeInvalidParams, Errno: keyward.EINVAL, Message: "name must be unique"},
+			{Code: rpc.CodeInvalidParams, Errno: keyward.EINVAL, Message: "Expiration date is in the past"},
+			{Code: rpc.CodeInvalidParams, Errno: keyward.EINVAL, Message: "User does not exist."},
+			{Code: rpc.CodeInvalidParams, Errno: keyward.EINVAL, Message: "User lacks privilege role membership."},
+			{Code: rpc.CodeCallError, Errno: keyward.EACCES, Message: "<caller>: authenticated user lacks privileges to create or modify API keys of other users."}},
+		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
+			var in service.KeyCreate
+			if err := schema.Decode(c.Params[0], &in); err != nil {
+				return nil, err
+			}
+			k, raw, err := d.Svc.CreateKey(ctx, in)
+			if err != nil {
+				return nil, err
+			}
+			return d.keyResult(c, k, raw), nil
+		},
+	}
+}
+
+func (d *Deps) keyUpdateMethod() *rpc.Method {
+	return &rpc.Method{
+		Name: "api_key.update", Summary: "Change, renew or reset an API key.",
+		Description: "Renames a key or changes its expiry (at once, also for open sessions). With `reset: true` " +
+			"issues a new secret under the same id, clears a revocation and ends the key's sessions; the result " +
+			"then has `key`, and only then.",
+		Params: []schema.Field{schema.Req("id", schema.Int()), schema.Req("api_key_update", keyUpdateSchema)},
+		Result: withKey(keyEntry(keyward.Current)), Roles: keyWrite,
+		Versions: keyVersions(nil, func(v keyward.Version) *schema.Schema { return withKey(keyEntry(v)) }),
+		Audit:    auditName("Update API key", d.keyName),
+		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
+			var in service.KeyUpdate
+			if err := schema.Decode(c.Params[1], &in); err != nil {
+				return nil, err
+			}
+			_, k, raw, err := d.Svc.UpdateKey(ctx, c.Params[0].(int64), in)
+			if err != nil {
+				return nil, err
+			}
+			return d.keyResult(c, k, raw), nil
+		},
+	}
+}
+
+func (d *Deps) keyDeleteMethod() *rpc.Method {
+	return &rpc.Method{
+		Name: "api_key.delete", Summary: "Delete an API key.",
+		Description: "Deletes a key; sessions opened with it end (a session may delete its own key: it gets `true`, then its session ends).",
+		Params:      []schema.Field{schema.Req("id", schema.Int())}, Result: schema.Const(true), Roles: keyWrite,
+		Audit: auditName("Delete API key", d.keyName),
+		Examples: []rpc.Example{{Name: "missing", Params: []any{99999}, Error: "[ENOENT] None: ApiKey 99999 does not exist"}},
+		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
+			if _, err := d.Svc.DeleteKey(ctx, c.Params[0].(int64)); err != nil {
+				return nil, err
+			}
+			return true, nil
+		},
+	}
+}
+
+func (d *Deps) alertMethod() *rpc.Method {
+	return &rpc.Method{
+		Name: "alert.list", Summary: "List the current alerts.",
+		Description: "ApiKeyRevoked alerts while a key is revoked; ApiKeyInsecureUse alerts after a key was refused over an insecure transport under the reject policy, until it is reset or deleted.",
+		Result:      schema.List(schema.Map()), Roles: []keyward.Role{keyward.AlertListRead},
+		Examples: []rpc.Example{{Name: "none", Params: []any{}, Result: []any{}}},
+		Handler: func(ctx context.Context, _ *rpc.Call) (any, error) { return d.Svc.Alerts(ctx) },
+	}
+}

@@ -1,0 +1,68 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/keyward/keyward/internal/keys"
+	"github.com/keyward/keyward/internal/sqlite"
+)
+
+// loadPeppers finds the peppers (api-keys.md 10.2): KEYWARD_PEPPER, else the
+// pepper file in the data directory, else a new pepper written there when
+// the database holds no keyed hashes. Every pepper the stored hashes need
+// must be present.
+func loadPeppers(ctx context.Context, db *sqlite.DB, dataDir, env string) (keys.Peppers, map[string]int64, error) {
+	usage, err := db.PepperUsage(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ps keys.Peppers
+	path := filepath.Join(dataDir, "pepper")
+	if env != "" {
+		ps, err = keys.ParseEnv(env)
+	} else {
+		ps, err = keys.ReadFile(path)
+		if errors.Is(err, keys.ErrNoPepperFile) && hmacKeys(usage) == 0 {
+			p := keys.Generate()
+			if err := keys.WriteFile(path, p); err != nil {
+				return nil, nil, fmt.Errorf("create pepper file: %w", err)
+			}
+			ps, err = keys.Peppers{p}, nil
+		}
+	}
+	if err != nil && !errors.Is(err, keys.ErrNoPepperFile) {
+		return nil, nil, err
+	}
+	return ps, usage, missingPeppers(ps, usage, path)
+}
+
+func hmacKeys(usage map[string]int64) int64 {
+	var n int64
+	for id, c := range usage {
+		if id != "" {
+			n += c
+		}
+	}
+	return n
+}
+
+// missingPeppers names every pepper id that stored hashes need and that is
+// not available.
+func missingPeppers(ps keys.Peppers, usage map[string]int64, path string) error {
+	var missing []string
+	for id, n := range usage {
+		if _, ok := ps.Find(id); id != "" && !ok {
+			missing = append(missing, fmt.Sprintf("pepper %s (needed by %d keys)", id, n))
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	sort.Strings(missing)
+	return fmt.Errorf("missing %s: restore the pepper file %s or set KEYWARD_PEPPER", strings.Join(missing, ", "), path)
+}

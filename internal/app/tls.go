@@ -1,0 +1,76 @@
+package app
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"math/big"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// tlsConfig loads the configured certificate, or the self-signed one in
+// the data directory, made on first use.
+func (a *App) tlsConfig() (*tls.Config, error) {
+	cert, key := a.cfg.TLSCert, a.cfg.TLSKey
+	if a.cfg.TLSSelfSigned {
+		cert, key = filepath.Join(a.cfg.DataDir, "tls.crt"), filepath.Join(a.cfg.DataDir, "tls.key")
+		if err := selfSigned(cert, key); err != nil {
+			return nil, fmt.Errorf("tls_self_signed: %w", err)
+		}
+	}
+	pair, err := tls.LoadX509KeyPair(cert, key)
+	if err != nil {
+		return nil, fmt.Errorf("tls_cert/tls_key: %w", err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}, nil
+}
+
+// selfSigned writes a self-signed certificate for localhost, the loopback
+// addresses and the host name, unless the files exist.
+func selfSigned(certPath, keyPath string) error {
+	if _, err := os.Stat(certPath); err == nil {
+		return nil
+	}
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return err
+	}
+	host, _ := os.Hostname()
+	serial, _ := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 120))
+	tmpl := &x509.Certificate{
+		SerialNumber: serial, Subject: pkix.Name{CommonName: "Keyward self-signed"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(10, 0, 0),
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		DNSNames:    []string{"localhost", host},
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
+	if err != nil {
+		return err
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		return err
+	}
+	return errors.Join(
+		writePEM(keyPath, "PRIVATE KEY", keyDER),
+		writePEM(certPath, "CERTIFICATE", der))
+}
+
+func writePEM(path, kind string, der []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	return errors.Join(pem.Encode(f, &pem.Block{Type: kind, Bytes: der}), f.Close())
+}

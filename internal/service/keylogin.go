@@ -1,0 +1,159 @@
+package service
+
+import (
+	"context"
+
+	"github.com/keyward/keyward"
+	"github.com/keyward/keyward/internal/keys"
+)
+
+// keyAttempt is one API-key login being checked.
+type keyAttempt struct {
+	c        *keyward.Caller
+	username any // as sent; nil for auth.login_with_api_key without a key
+	key      *keyward.APIKey
+}
+
+func (a *keyAttempt) creds(apiKey any) map[string]any {
+	return map[string]any{"credentials": string(keyward.CredAPIKey),
+		"credentials_data": map[string]any{"username": a.username, "api_key": apiKey}}
+}
+
+func (a *keyAttempt) keyRef() any {
+	if a.key == nil {
+		return nil
+	}
+	return map[string]any{"id": a.key.ID, "name": a.key.Name}
+}
+
+func (s *Service) keyFailed(ctx context.Context, a *keyAttempt, apiKey any, errText, resp string) (*keyward.Session, string) {
+	name, _ := a.username.(string)
+	s.auditLogin(ctx, a.c, name, a.creds(apiKey), errText)
+	return nil, resp
+}
+
+// LoginAPIKey checks an API_KEY_PLAIN login by the steps of api-keys.md
+// 11.1; the first failure decides. Refusals before the secret is checked
+// compute a dummy HMAC so timing does not tell the steps apart.
+func (s *Service) LoginAPIKey(ctx context.Context, c *keyward.Caller, username, raw string) (*keyward.Session, string) {
+	a := &keyAttempt{c: c, username: username}
+	v := s.cfg.Verifier
+	id, secret, ok := keys.Parse(raw)
+	if !ok {
+		v.Dummy(raw)
+		return s.keyFailed(ctx, a, nil, "Invalid API key", AuthErr)
+	}
+	k, err := s.cfg.Keys.FindKey(ctx, id)
+	if err != nil {
+		s.log.Error("find key", "key_id", id, "error", err)
+		return s.keyFailed(ctx, a, nil, "Invalid API key", AuthErr)
+	}
+	a.key = k
+	owner := s.Accounts().UserByName(username)
+	if k == nil || owner == nil || k.UserID != owner.ID {
+		v.Dummy(secret)
+		return s.keyFailed(ctx, a, a.keyRef(), "Invalid API key", AuthErr)
+	}
+	if k.Revoked {
+		v.Dummy(secret)
+		return s.keyFailed(ctx, a, a.keyRef(), "API key is revoked.", AuthErr)
+	}
+	match, rehash := v.Verify(ctx, k.Hash, secret)
+	if !match {
+		return s.keyFailed(ctx, a, a.keyRef(), "Invalid API key", AuthErr)
+	}
+	if k.Expired(s.now()) {
+		return s.keyFailed(ctx, a, a.keyRef(), "Api key is expired.", Expired)
+	}
+	if !c.Origin.Secure {
+		return s.insecureUse(ctx, a)
+	}
+	if owner.Locked {
+		return s.keyFailed(ctx, a, a.keyRef(), "Account is locked.", AuthErr)
+	}
+	if s.Roles(owner.ID).Empty() {
+		return s.keyFailed(ctx, a, a.keyRef(), "Account has no privileges.", AuthErr)
+	}
+	if rehash {
+		k = s.upgradeHash(ctx, k, secret)
+	}
+	sess := s.newSession(owner, keyward.CredAPIKey)
+	sess.APIKeyID, sess.APIKeyName, sess.APIKeyGen = k.ID, k.Name, k.SecretGen
+	s.keyCache.put(k)
+	s.auditLogin(ctx, c, username, CredentialsJSON(sess, true), "")
+	return sess, Success
+}
+
+// LoginAPIKeyOnly checks auth.login_with_api_key: the key's owner is read
+// from the key named by the id before the first '-'.
+func (s *Service) LoginAPIKeyOnly(ctx context.Context, c *keyward.Caller, raw string) (*keyward.Session, string) {
+	var k *keyward.APIKey
+	if id, ok := keys.ParseID(raw); ok {
+		var err error
+		if k, err = s.cfg.Keys.FindKey(ctx, id); err != nil {
+			s.log.Error("find key", "key_id", id, "error", err)
+		}
+	}
+	var owner *keyward.User
+	if k != nil {
+		owner = s.Accounts().User(k.UserID)
+	}
+	if owner == nil {
+		s.cfg.Verifier.Dummy(raw)
+		return s.keyFailed(ctx, &keyAttempt{c: c}, keys.Redact(raw), "Invalid API key", AuthErr)
+	}
+	return s.LoginAPIKey(ctx, c, owner.Username, raw)
+}
+
+// insecureUse applies the insecure-transport rule to a correct secret of a
+// current key (api-keys.md 12): revoke it, or under "reject" refuse it and
+// raise an alert. Either way the answer is EXPIRED.
+func (s *Service) insecureUse(ctx context.Context, a *keyAttempt) (*keyward.Session, string) {
+	k := *a.key
+	now := s.now().UTC()
+	reject := s.cfg.InsecureKeyPolicy == "reject"
+	err := s.cfg.Keys.UpdateKeys(context.WithoutCancel(ctx), func(tx keyward.KeyTx) error {
+		if reject {
+			return tx.RecordInsecureUse(ctx, k.ID, a.c.Origin.IP(), now)
+		}
+		k.Revoked, k.RevokedReason, k.RevokedAt = true, keyward.ReasonInsecureTransport, now
+		return tx.Update(ctx, &k)
+	})
+	if err != nil {
+		s.log.Error("insecure key use", "key_id", k.ID, "error", err)
+	}
+	if reject {
+		return s.keyFailed(ctx, a, a.keyRef(), "API key rejected due to insecure transport.", Expired)
+	}
+	if err == nil {
+		s.keyChanged(&k, "changed")
+	}
+	s.log.Warn("API key revoked: used over an insecure transport", "key_id", k.ID, "address", a.c.Origin.IP())
+	return s.keyFailed(ctx, a, a.keyRef(), "API key revoked due to insecure transport.", Expired)
+}
+
+// upgradeHash replaces an imported PBKDF2 hash, or one made with an older
+// pepper, by a keyed hash with the current pepper.
+func (s *Service) upgradeHash(ctx context.Context, k *keyward.APIKey, secret string) *keyward.APIKey {
+	up := *k
+	up.Hash = keys.Hash(s.cfg.Verifier.Peppers.Current(), secret)
+	updated := false
+	err := s.cfg.Keys.UpdateKeys(context.WithoutCancel(ctx), func(tx keyward.KeyTx) error {
+		cur, err := tx.Find(ctx, k.ID)
+		if err != nil || cur == nil || cur.SecretGen != k.SecretGen || cur.Hash != k.Hash {
+			return err // changed meanwhile: keep what is there
+		}
+		up = *cur
+		up.Hash = keys.Hash(s.cfg.Verifier.Peppers.Current(), secret)
+		updated = true
+		return tx.Update(ctx, &up)
+	})
+	if err != nil || !updated {
+		if err != nil {
+			s.log.Error("re-hash key", "key_id", k.ID, "error", err)
+		}
+		return k
+	}
+	s.keyChanged(&up, "changed")
+	return &up
+}

@@ -1,0 +1,145 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/keyward/keyward"
+	"github.com/keyward/keyward/internal/query"
+)
+
+const keyColumns = `id, name, user_id, keyhash, created_at, expires_at, revoked, coalesce(revoked_reason, ''),
+	coalesce(revoked_at, 0), secret_gen`
+
+func scanKey(row interface{ Scan(...any) error }) (*keyward.APIKey, error) {
+	k := &keyward.APIKey{}
+	var created, revokedAt int64
+	var expires sql.NullInt64
+	if err := row.Scan(&k.ID, &k.Name, &k.UserID, &k.Hash, &created, &expires, &k.Revoked, &k.RevokedReason,
+		&revokedAt, &k.SecretGen); err != nil {
+		return nil, err
+	}
+	k.CreatedAt = time.UnixMilli(created).UTC()
+	if expires.Valid {
+		t := time.UnixMilli(expires.Int64).UTC()
+		k.ExpiresAt = &t
+	}
+	if revokedAt != 0 {
+		k.RevokedAt = time.UnixMilli(revokedAt).UTC()
+	}
+	return k, nil
+}
+
+func findKey(ctx context.Context, q queryer, id int64) (*keyward.APIKey, error) {
+	k, err := scanKey(q.QueryRowContext(ctx, `SELECT `+keyColumns+` FROM api_keys WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find key %d: %w", id, err)
+	}
+	return k, nil
+}
+
+// FindKey returns the key with that id, or nil.
+func (db *DB) FindKey(ctx context.Context, id int64) (*keyward.APIKey, error) {
+	return findKey(ctx, db.read, id)
+}
+
+// KeysGeneration returns a number that changes with every committed change
+// to keys.
+func (db *DB) KeysGeneration(ctx context.Context) (int64, error) {
+	var gen int64
+	if err := db.read.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'keys_generation'`).Scan(&gen); err != nil {
+		return 0, fmt.Errorf("read keys generation: %w", err)
+	}
+	return gen, nil
+}
+
+// KeyIDsByUser returns each user's key ids, ascending.
+func (db *DB) KeyIDsByUser(ctx context.Context) (map[int64][]int64, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT user_id, id FROM api_keys ORDER BY user_id, id`)
+	if err != nil {
+		return nil, fmt.Errorf("key ids: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64][]int64{}
+	for rows.Next() {
+		var uid, id int64
+		if err := rows.Scan(&uid, &id); err != nil {
+			return nil, fmt.Errorf("key ids: %w", err)
+		}
+		out[uid] = append(out[uid], id)
+	}
+	return out, rows.Err()
+}
+
+func keyIDs(ctx context.Context, tx *sql.Tx, userID int64) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM api_keys WHERE user_id = ? ORDER BY id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("key ids of user %d: %w", userID, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// PepperUsage counts the keys hashed with each pepper id ("" for imported
+// PBKDF2 hashes).
+func (db *DB) PepperUsage(ctx context.Context) (map[string]int64, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT CASE WHEN keyhash LIKE '$hmac-sha256$%'
+		THEN substr(keyhash, 14, instr(substr(keyhash, 14), '$') - 1) ELSE '' END AS pepper, count(*)
+		FROM api_keys GROUP BY pepper`)
+	if err != nil {
+		return nil, fmt.Errorf("pepper usage: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var id string
+		var n int64
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}
+
+// keyTable maps key entries onto api_keys joined with users.
+func keyTable(v keyward.KeyView) *query.Table {
+	hash := query.Column{Name: "keyhash", Expr: "k.keyhash", Type: query.Text}
+	if v.Redact {
+		hash.Expr = "'********'"
+	}
+	cols := []query.Column{
+		{Name: "id", Expr: "k.id", Type: query.Int},
+		{Name: "name", Expr: "k.name", Type: query.Text},
+		{Name: "username", Expr: "u.username", Type: query.Text},
+		{Name: "user_identifier", Expr: "k.user_id", Type: query.Int},
+		hash,
+		{Name: "created_at", Expr: "k.created_at", Type: query.DateTime},
+		{Name: "expires_at", Expr: "k.expires_at", Type: query.DateTime, Nullable: true},
+		{Name: "local", Expr: "1", Type: query.Bool},
+		{Name: "revoked", Expr: "k.revoked", Type: query.Bool},
+	}
+	if v.RevokedReason {
+		cols = append(cols, query.Column{Name: "revoked_reason", Expr: "k.revoked_reason", Type: query.Text, Nullable: true})
+	}
+	return &query.Table{Columns: cols, DefaultOrder: "k.id"}
+}
+
+// QueryKeys runs an api_key.query in SQL, as the view shows keys.
+func (db *DB) QueryKeys(ctx context.Context, v keyward.KeyView, f *query.Filter, o *query.Options) (any, error) {
+	return db.runQuery(ctx, keyTable(v), "api_keys k JOIN users u ON u.id = k.user_id", f, o)
+}
