@@ -109,7 +109,7 @@ func (d *Deps) keyDeleteMethod() *rpc.Method {
 		Name: "api_key.delete", Summary: "Delete an API key.",
 		Description: "Deletes a key; sessions opened with it end (a session may delete its own key: it gets `true`, then its session ends).",
 		Params:      []schema.Field{schema.Req("id", schema.Int())}, Result: schema.Const(true), Roles: keyWrite,
-		Audit: auditName("Delete API key", d.keyName),
+		Audit:    auditName("Delete API key", d.keyName),
 		Examples: []rpc.Example{{Name: "missing", Params: []any{99999}, Error: "[ENOENT] None: ApiKey 99999 does not exist"}},
 		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
 			if _, err := d.Svc.DeleteKey(ctx, c.Params[0].(int64)); err != nil {
@@ -126,6 +126,6 @@ func (d *Deps) alertMethod() *rpc.Method {
 		Description: "ApiKeyRevoked alerts while a key is revoked; ApiKeyInsecureUse alerts after a key was refused over an insecure transport under the reject policy, until it is reset or deleted.",
 		Result:      schema.List(schema.Map()), Roles: []keyward.Role{keyward.AlertListRead},
 		Examples: []rpc.Example{{Name: "none", Params: []any{}, Result: []any{}}},
-		Handler: func(ctx context.Context, _ *rpc.Call) (any, error) { return d.Svc.Alerts(ctx) },
+		Handler:  func(ctx context.Context, _ *rpc.Call) (any, error) { return d.Svc.Alerts(ctx) },
 	}
 }

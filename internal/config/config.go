@@ -25,9 +25,9 @@ type Config struct {
 	// InsecureKeyPolicy is "revoke" or "reject" (api-keys.md 12).
 	InsecureKeyPolicy string
 	// Pepper is KEYWARD_PEPPER; never a flag. Empty: the pepper file.
-	Pepper string
-	LogFormat         string
-	LogLevel          slog.Level
+	Pepper    string
+	LogFormat string
+	LogLevel  slog.Level
 
 	TrustedProxies []netip.Prefix
 

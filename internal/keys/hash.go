@@ -52,7 +52,9 @@ func NewVerifier(ps Peppers, slots chan struct{}) *Verifier {
 
 // Dummy computes one HMAC and discards it, so that a refusal before the
 // secret is checked costs what checking it would.
-func (v *Verifier) Dummy(secret string) { _ = subtle.ConstantTimeCompare(mac(v.dummy, secret), v.dummy) }
+func (v *Verifier) Dummy(secret string) {
+	_ = subtle.ConstantTimeCompare(mac(v.dummy, secret), v.dummy)
+}
 
 // Verify reports whether secret matches hash, and whether the hash should
 // be replaced by one made with the current pepper (an older pepper or an

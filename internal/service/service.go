@@ -21,16 +21,16 @@ type SessionManager interface {
 
 // Config holds the services' settings.
 type Config struct {
-	Store     keyward.AccountStore
-	Audit     AuditStore
-	Keys      KeyStore
-	Verifier  *keys.Verifier
+	Store    keyward.AccountStore
+	Audit    AuditStore
+	Keys     KeyStore
+	Verifier *keys.Verifier
 	// InsecureKeyPolicy is "revoke" (the default) or "reject".
 	InsecureKeyPolicy string
-	Hasher    *password.Hasher
-	Logger    *slog.Logger
-	Now       func() time.Time
-	FailDelay [2]time.Duration // failed-login delay range; zero: none
+	Hasher            *password.Hasher
+	Logger            *slog.Logger
+	Now               func() time.Time
+	FailDelay         [2]time.Duration // failed-login delay range; zero: none
 	// SessionMaxAge and SessionIdleTimeout end sessions (zero: never).
 	SessionMaxAge      time.Duration
 	SessionIdleTimeout time.Duration

@@ -18,7 +18,9 @@ func (db *DB) UpdateKeys(ctx context.Context, fn func(keyward.KeyTx) error) erro
 }
 
 // Find returns the key with that id, or nil.
-func (t *keyTx) Find(ctx context.Context, id int64) (*keyward.APIKey, error) { return findKey(ctx, t.tx, id) }
+func (t *keyTx) Find(ctx context.Context, id int64) (*keyward.APIKey, error) {
+	return findKey(ctx, t.tx, id)
+}
 
 // NameTaken reports whether a key other than except has that name.
 func (t *keyTx) NameTaken(ctx context.Context, name string, except int64) (bool, error) {
