@@ -44,6 +44,10 @@ func run(ctx context.Context, args []string, e env) int {
 		err = e.adminCmd(ctx, args)
 	case "user":
 		err = e.userCmd(ctx, args)
+	case "key":
+		err = e.keyCmd(ctx, args)
+	case "import-truenas-keys":
+		err = e.importCmd(ctx, args)
 	case "help":
 		usage(stdout)
 	default:
@@ -70,6 +74,9 @@ Commands:
   admin setup --username U      create the first administrator (password on stdin)
   user add|list|passwd|lock|delete --username U
                                 manage users in the data directory (passwords on stdin)
+  key create --user U --name N [--expires YYYY-MM-DD] | key list | key reset ID | key delete ID
+                                manage API keys in the data directory (a new key is printed once)
+  import-truenas-keys FILE      import an api_key.query export from TrueNAS (server stopped)
   call [--url U] [-U user -P pass | [-U owner] -K key] METHOD [JSON params...]
                                 call a method of a running server and print the result
   help                          show this text

@@ -26,6 +26,11 @@ type env struct {
 // withService opens the data directory named by the settings in args and
 // runs fn with the services; fs holds the command's own flags.
 func (e env) withService(ctx context.Context, args []string, fs *flag.FlagSet, fn func(*service.Service) error) error {
+	return e.withConfig(ctx, args, fs, func(s *service.Service, _ *config.Config) error { return fn(s) })
+}
+
+// withConfig is withService for commands that need the settings too.
+func (e env) withConfig(ctx context.Context, args []string, fs *flag.FlagSet, fn func(*service.Service, *config.Config) error) error {
 	fs.SetOutput(e.stderr)
 	cfg, _, err := config.Load(fs, args, e.lookup)
 	if err != nil {
@@ -36,7 +41,7 @@ func (e env) withService(ctx context.Context, args []string, fs *flag.FlagSet, f
 		return err
 	}
 	defer a.Shutdown(context.Background())
-	return fn(a.Service())
+	return fn(a.Service(), cfg)
 }
 
 // readSecret reads one line from stdin: a password.

@@ -36,6 +36,8 @@ type App struct {
 	http   *httpserver.Server
 	cancel context.CancelFunc // stops background work
 	bg     sync.WaitGroup
+	stop   sync.Once
+	stopEr error
 	now    func() time.Time
 }
 
@@ -211,10 +213,13 @@ func (a *App) Serve(ls *Listeners) error {
 // Shutdown closes connections with 1001, waits for requests in progress
 // until ctx ends, and closes the store.
 func (a *App) Shutdown(ctx context.Context) error {
-	a.cancel()
-	err := a.http.Shutdown(ctx)
-	a.bg.Wait()
-	return errors.Join(err, a.db.Close())
+	a.stop.Do(func() {
+		a.cancel()
+		err := a.http.Shutdown(ctx)
+		a.bg.Wait()
+		a.stopEr = errors.Join(err, a.db.Close())
+	})
+	return a.stopEr
 }
 
 // prepareDataDir creates the data directory with mode 0700, or checks that

@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -103,6 +104,12 @@ func MustStart(tb testing.TB, opts ...func(*config.Config)) *Server {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = a.Shutdown(ctx)
+		// An error logged by the server is a bug the test did not look for.
+		for _, line := range strings.Split(logs.String(), "\n") {
+			if strings.Contains(line, "level=ERROR") {
+				tb.Errorf("server logged an error: %s", line)
+			}
+		}
 	})
 	srv := &Server{App: a, Addr: ls.Plain.Addr().String(), DataDir: cfg.DataDir, Config: cfg, Clock: clock, logs: logs}
 	if ls.TLS != nil {
@@ -110,6 +117,17 @@ func MustStart(tb testing.TB, opts ...func(*config.Config)) *Server {
 	}
 	return srv
 }
+
+// Stop shuts the server down before the test ends (to restart it on the
+// same data directory).
+func (s *Server) Stop() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = s.App.Shutdown(ctx)
+}
+
+// InDir starts a server on an existing data directory.
+func InDir(dir string) func(*config.Config) { return func(c *config.Config) { c.DataDir = dir } }
 
 // Logs returns everything the server logged so far.
 func (s *Server) Logs() string { return s.logs.String() }

@@ -3,6 +3,7 @@ package apptest
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -36,13 +37,34 @@ func MustDial(tb testing.TB, url string) *Client {
 // (any 127/8 address works on Linux), or the default when from is empty.
 func MustDialFrom(tb testing.TB, url, from string) *Client {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
-	defer cancel()
 	opts := &websocket.DialOptions{}
 	if from != "" {
 		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(from)}}
 		opts.HTTPClient = &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
 	}
+	return MustDialOpts(tb, url, opts)
+}
+
+// MustDialHeader connects to url sending extra HTTP headers (for example
+// the X-Forwarded-* headers of a reverse proxy).
+func MustDialHeader(tb testing.TB, url string, h http.Header) *Client {
+	tb.Helper()
+	return MustDialOpts(tb, url, &websocket.DialOptions{HTTPHeader: h})
+}
+
+// MustDialTLS connects to a wss:// url, trusting any certificate (the
+// server's is self-signed).
+func MustDialTLS(tb testing.TB, url string) *Client {
+	tb.Helper()
+	tr := &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}
+	return MustDialOpts(tb, url, &websocket.DialOptions{HTTPClient: &http.Client{Transport: tr}})
+}
+
+// MustDialOpts connects with the given options.
+func MustDialOpts(tb testing.TB, url string, opts *websocket.DialOptions) *Client {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
 	ws, _, err := websocket.Dial(ctx, url, opts)
 	if err != nil {
 		tb.Fatalf("dial %s: %v", url, err)

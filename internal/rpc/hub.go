@@ -17,6 +17,7 @@ type Hub struct {
 	byName map[string]map[*Conn]int // event name -> conn -> subscriptions
 	events chan keyward.Event
 	done   chan struct{}
+	once   sync.Once
 }
 
 func newHub(srv *Server) *Hub {
@@ -36,7 +37,7 @@ func (h *Hub) Publish(e keyward.Event) {
 	}
 }
 
-func (h *Hub) stop() { close(h.done) }
+func (h *Hub) stop() { h.once.Do(func() { close(h.done) }) }
 
 func (h *Hub) run() {
 	for {

@@ -29,7 +29,7 @@ func (s *Service) AuditCall(ctx context.Context, a keyward.CallAudit) {
 		user = a.Caller.Session.Username
 	}
 	rec := s.auditRecord(a.Caller, user, "METHOD_CALL", a.Success, map[string]any{
-		"method": a.Method, "params": a.Params, "description": a.Description,
+		"method": a.Method, "params": query.Canonical(a.Params), "description": a.Description,
 		"authenticated": a.Authenticated, "authorized": a.Authorized, "vers": auditVers(),
 	})
 	s.addAudit(ctx, rec)

@@ -1,0 +1,26 @@
+package apptest
+
+import (
+	"testing"
+)
+
+// MustCreateKey creates a key through api_key.create and returns its id
+// and raw key.
+func MustCreateKey(tb testing.TB, c *Client, name, username string) (int64, string) {
+	tb.Helper()
+	e, ok := c.MustResult("api_key.create", map[string]any{"name": name, "username": username}).(map[string]any)
+	if !ok {
+		tb.Fatalf("api_key.create %s: no entry", name)
+	}
+	id, _ := Int(e["id"])
+	return id, e["key"].(string)
+}
+
+// KeyLogin logs in with API_KEY_PLAIN and returns the response type.
+func (c *Client) KeyLogin(username, key string) string {
+	c.tb.Helper()
+	r, _ := c.MustResult("auth.login_ex", map[string]any{"mechanism": "API_KEY_PLAIN", "username": username,
+		"api_key": key}).(map[string]any)
+	s, _ := r["response_type"].(string)
+	return s
+}
