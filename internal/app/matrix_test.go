@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -68,5 +69,20 @@ func checkAccess(t *testing.T, r map[string]any, allowed bool, n int) {
 	}
 	if apptest.Errno(r) != 13 || reason(r) != "[EACCES] Not authorized" || apptest.Code(r) != -32001 {
 		t.Fatalf("want EACCES, got %s", apptest.String(r))
+	}
+}
+func TestMatrixCoversRoles(t *testing.T) {
+	// Every role of the catalogue grants at least one method or event, so
+	// the matrix above exercises each of them.
+	srv := apptest.MustStart(t)
+	for _, r := range keyward.AllRoles() {
+		granted := false
+		for _, s := range srv.App.Registry().Specs(keyward.Current) {
+			granted = granted || (s.Access == rpc.NeedRole && keyward.Roles(r).Expand().HasAny(keyward.Roles(s.Roles...)))
+		}
+		if !granted {
+			b, _ := json.Marshal(r.String())
+			t.Errorf("role %s grants no method", b)
+		}
 	}
 }

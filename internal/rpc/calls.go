@@ -3,7 +3,9 @@ package rpc
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"strings"
 
 	"github.com/keyward/keyward"
@@ -110,7 +112,19 @@ func (c *Conn) call(ctx context.Context, req *request, caller *keyward.Caller) (
 	if err != nil {
 		return nil, err
 	}
-	return spec.Handler(ctx, &Call{Conn: c, Spec: spec, Caller: caller, Params: params})
+	return c.run(ctx, spec, &Call{Conn: c, Spec: spec, Caller: caller, Params: params})
+}
+
+// run executes the handler. A panic fails only this call, with EFAULT
+// (the error is logged with its stack); the connection and the server go
+// on.
+func (c *Conn) run(ctx context.Context, spec *Spec, call *Call) (result any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic in %s: %v\n%s", spec.Name, p, debug.Stack())
+		}
+	}()
+	return spec.Handler(ctx, call)
 }
 
 // authenticate is step 3: login required, or the rate limit for no-auth

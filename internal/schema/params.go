@@ -22,7 +22,7 @@ func ValidateParams(params []Field, args []any) ([]any, error) {
 		case p.Required:
 			errs.Add(p.Name, "Field required")
 		case p.HasDefault:
-			out[i] = Clone(p.Default)
+			out[i] = p.Schema.defaultOf(p.Default)
 		}
 	}
 	if err := errs.Err(); err != nil {

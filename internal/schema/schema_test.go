@@ -91,6 +91,13 @@ func TestValidateParams(t *testing.T) {
 			t.Fatalf("got %v, %v", got, err)
 		}
 	})
+	t.Run("OKNestedDefaults", func(t *testing.T) {
+		data := []schema.Field{schema.Opt("data", schema.Object(schema.Opt("services", schema.List(schema.String()), []any{"A"})), map[string]any{})}
+		got, err := schema.ValidateParams(data, nil)
+		if err != nil || !reflect.DeepEqual(got, []any{map[string]any{"services": []any{"A"}}}) {
+			t.Fatalf("got %v, %v", got, err)
+		}
+	})
 	t.Run("ErrTooMany", func(t *testing.T) {
 		_, err := schema.ValidateParams(params, []any{nil, nil, nil})
 		if err == nil || err.Error() != "[EINVAL] : Too many arguments (expected 2, found 3)\n" {

@@ -171,7 +171,7 @@ func (s *Schema) validateObject(attr string, v any, errs *keyward.ValidationErro
 		} else if f.Required {
 			errs.Add(Join(attr, f.Name), "Field required")
 		} else if f.HasDefault {
-			out[f.Name] = Clone(f.Default)
+			out[f.Name] = f.Schema.defaultOf(f.Default)
 		}
 	}
 	for _, k := range obj.Keys {
@@ -235,6 +235,22 @@ func (s *Schema) unionTagMessage(tag any) string {
 	}
 	return fmt.Sprintf("Input tag '%s' found using '%s' does not match any of the expected tags: %s",
 		shown, s.Tag, strings.Join(expected, ", "))
+}
+
+// defaultOf returns a copy of def with the defaults of an object schema's
+// own fields filled in, as if {} had been sent.
+func (s *Schema) defaultOf(def any) any {
+	out := Clone(def)
+	m, ok := out.(map[string]any)
+	if !ok || s.Kind != KindObject {
+		return out
+	}
+	for _, f := range s.Fields {
+		if _, present := m[f.Name]; !present && f.HasDefault {
+			m[f.Name] = f.Schema.defaultOf(f.Default)
+		}
+	}
+	return m
 }
 
 // Join appends a segment to a dotted attribute path.
