@@ -2,7 +2,9 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
+	"strconv"
 
 	"github.com/keyward/keyward/internal/app"
 	"github.com/keyward/keyward/internal/apptest"
@@ -19,3 +21,6 @@ func startErr(dir string) (*app.App, error) {
 	}
 	return a, err
 }
+
+// apptestNumber is how a decoded response shows an integer.
+func apptestNumber(i int64) any { return json.Number(strconv.FormatInt(i, 10)) }
