@@ -1,6 +1,7 @@
 package keyward
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"time"
@@ -55,7 +56,7 @@ type Accounts struct {
 
 // User returns the user with database id id, or nil.
 func (a *Accounts) User(id int64) *User {
-	i, ok := slices.BinarySearchFunc(a.Users, id, func(u *User, id int64) int { return cmpInt(u.ID, id) })
+	i, ok := slices.BinarySearchFunc(a.Users, id, func(u *User, id int64) int { return cmp.Compare(u.ID, id) })
 	if !ok {
 		return nil
 	}
@@ -74,7 +75,7 @@ func (a *Accounts) UserByName(name string) *User {
 
 // Group returns the group with database id id, or nil.
 func (a *Accounts) Group(id int64) *Group {
-	i, ok := slices.BinarySearchFunc(a.Groups, id, func(g *Group, id int64) int { return cmpInt(g.ID, id) })
+	i, ok := slices.BinarySearchFunc(a.Groups, id, func(g *Group, id int64) int { return cmp.Compare(g.ID, id) })
 	if !ok {
 		return nil
 	}
@@ -182,15 +183,6 @@ func (a *Accounts) HasLocalAdministrator() bool {
 	return slices.ContainsFunc(a.Users, a.IsLocalAdministrator)
 }
 
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
 
 // AccountStore persists users, groups and privileges.
 type AccountStore interface {
