@@ -24,6 +24,7 @@ import (
 	"github.com/keyward/keyward/internal/rpc"
 	"github.com/keyward/keyward/internal/service"
 	"github.com/keyward/keyward/internal/sqlite"
+	"github.com/keyward/keyward/internal/web"
 )
 
 // App is an assembled server.
@@ -112,7 +113,7 @@ func (a *App) build(ctx context.Context) error {
 	})
 	svc.Attach(a.rpc, a.rpc.Events())
 	a.http = httpserver.New(httpserver.Config{
-		RPC: a.rpc, Logger: a.log, Proxies: a.cfg.TrustedProxies, Ready: a.db.Ping,
+		RPC: a.rpc, Logger: a.log, Proxies: a.cfg.TrustedProxies, Ready: a.db.Ping, UI: web.Handler(),
 	})
 	bg, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel

@@ -23,6 +23,8 @@ type Config struct {
 	Proxies Proxies
 	// Ready reports whether the store is reachable and migrated (/readyz).
 	Ready func(ctx context.Context) error
+	// UI serves the web interface for every other GET.
+	UI http.Handler
 }
 
 // Server is Keyward's HTTP front.
@@ -42,6 +44,10 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /api/{version}", s.websocket)
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { writeText(w, http.StatusOK, "ok") })
 	s.mux.HandleFunc("GET /readyz", s.ready)
+	s.mux.Handle("GET /api/", http.NotFoundHandler())
+	if cfg.UI != nil {
+		s.mux.Handle("GET /", cfg.UI)
+	}
 	s.http = &http.Server{
 		Handler:           s.mux,
 		ReadHeaderTimeout: 10 * time.Second,

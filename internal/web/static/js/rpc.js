@@ -1,0 +1,187 @@
+// The one JSON-RPC client every page shares: one WebSocket to /api/current,
+// UUID request ids, at most 20 calls in flight (others queue), a core.ping
+// every 20 s, a reconnect 5 s after every close, and shared subscriptions.
+
+const MAX_IN_FLIGHT = 20;
+const PING_EVERY_MS = 20000;
+const RECONNECT_MS = 5000;
+
+/** An error answer: code, message and the TrueNAS data object. */
+export class RpcError extends Error {
+  constructor(error) {
+    const data = error.data || null;
+    super(data && data.reason ? data.reason : error.message);
+    this.code = error.code;
+    this.rpcMessage = error.message;
+    this.data = data;
+    this.errno = data ? data.error : null;
+    this.extra = data && Array.isArray(data.extra) ? data.extra : [];
+  }
+}
+
+/** Thrown for calls cut off by a closed connection. */
+export class DisconnectedError extends Error {
+  constructor() { super('Disconnected'); }
+}
+
+export function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+// Dates travel as {"$date": ms}: these turn them into Date objects and back.
+function reviveDates(v) {
+  if (Array.isArray(v)) return v.map(reviveDates);
+  if (v && typeof v === 'object') {
+    const keys = Object.keys(v);
+    if (keys.length === 1 && keys[0] === '$date' && typeof v.$date === 'number') return new Date(v.$date);
+    const out = {};
+    for (const k of keys) out[k] = reviveDates(v[k]);
+    return out;
+  }
+  return v;
+}
+
+function encodeDates(_key, v) {
+  return this[_key] instanceof Date ? { $date: this[_key].getTime() } : v;
+}
+
+export class Rpc extends EventTarget {
+  constructor(url) {
+    super();
+    this.url = url;
+    this.ws = null;
+    this.connected = false;
+    this.pending = new Map(); // id -> {resolve, reject, method}
+    this.queue = []; // calls waiting for a slot or a connection
+    this.subs = new Map(); // event name -> {id, listeners:Set, promise}
+    this.pingTimer = null;
+    this.lastTraffic = 0;
+  }
+
+  /** Opens the socket; it reopens by itself after every close. */
+  connect() {
+    const ws = new WebSocket(this.url);
+    this.ws = ws;
+    ws.onopen = () => {
+      this.connected = true;
+      this.pingTimer = setInterval(() => this.call('core.ping').catch(() => {}), PING_EVERY_MS);
+      this.emit('connect');
+      this.pump();
+    };
+    ws.onmessage = (e) => this.receive(e.data);
+    ws.onclose = () => this.closed(ws);
+  }
+
+  closed(ws) {
+    if (ws !== this.ws) return;
+    const wasConnected = this.connected;
+    this.connected = false;
+    clearInterval(this.pingTimer);
+    for (const p of this.pending.values()) p.reject(new DisconnectedError());
+    this.pending.clear();
+    this.subs.clear();
+    if (wasConnected) this.emit('disconnect');
+    setTimeout(() => this.connect(), RECONNECT_MS);
+  }
+
+  /** Drops the connection (the usual reconnect follows). */
+  drop() { if (this.ws) this.ws.close(); }
+
+  emit(type, detail) { this.dispatchEvent(new CustomEvent(type, { detail })); }
+
+  /** Calls a method; resolves with the result or rejects with RpcError. */
+  call(method, params = []) {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ method, params, resolve, reject });
+      this.pump();
+    });
+  }
+
+  pump() {
+    while (this.connected && this.queue.length && this.pending.size < MAX_IN_FLIGHT) {
+      const c = this.queue.shift();
+      const id = uuid();
+      this.pending.set(id, c);
+      const msg = JSON.stringify({ jsonrpc: '2.0', id, method: c.method, params: c.params }, encodeDates);
+      this.traffic();
+      this.ws.send(msg);
+    }
+  }
+
+  traffic() {
+    const now = Date.now();
+    if (now - this.lastTraffic >= 5000) {
+      this.lastTraffic = now;
+      this.emit('traffic');
+    }
+  }
+
+  receive(text) {
+    let msg;
+    try { msg = JSON.parse(text); } catch { return; }
+    this.traffic();
+    if (msg.id === undefined || msg.id === null) {
+      if (msg.method) this.notification(msg.method, reviveDates(msg.params));
+      return;
+    }
+    const c = this.pending.get(msg.id);
+    if (!c) return;
+    this.pending.delete(msg.id);
+    if (msg.error) {
+      const err = new RpcError(msg.error);
+      if (err.errno === 207) this.emit('unauthenticated');
+      c.reject(err);
+    } else {
+      c.resolve(reviveDates(msg.result));
+    }
+    this.pump();
+  }
+
+  notification(method, params) {
+    if (method === 'collection_update') {
+      const sub = this.subs.get(params.collection);
+      if (sub) for (const fn of sub.listeners) fn(params);
+    } else if (method === 'notify_unsubscribed') {
+      this.subs.delete(params.collection);
+      this.emit('notify_unsubscribed', params);
+      if (params.error && params.error.error === 207) this.emit('unauthenticated');
+    }
+  }
+
+  /**
+   * Listens to an event; one core.subscribe per name is shared by all
+   * listeners. Returns a function that removes the listener (and
+   * unsubscribes when it was the last).
+   */
+  subscribe(name, listener) {
+    let sub = this.subs.get(name);
+    if (!sub) {
+      sub = { id: null, listeners: new Set() };
+      sub.promise = this.call('core.subscribe', [name]).then((id) => { sub.id = id; return id; });
+      sub.promise.catch(() => { if (this.subs.get(name) === sub) this.subs.delete(name); });
+      this.subs.set(name, sub);
+    }
+    sub.listeners.add(listener);
+    return () => {
+      sub.listeners.delete(listener);
+      if (sub.listeners.size === 0 && this.subs.get(name) === sub) {
+        this.subs.delete(name);
+        sub.promise.then((id) => this.call('core.unsubscribe', [id])).catch(() => {});
+      }
+    };
+  }
+
+  /** Forgets every subscription (after a logout). */
+  dropSubscriptions() { this.subs.clear(); }
+}
+
+/** The socket URL of /api/current on the page's host. */
+export function apiURL() {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/api/current`;
+}
