@@ -4,14 +4,20 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/keyward/keyward/internal/apptest"
+	"github.com/keyward/keyward/internal/keys"
 )
 
 // recorder keeps every message the page sends on a WebSocket in
@@ -51,6 +57,13 @@ func MustOpenUI(t testing.TB, srv *apptest.Server) *UI {
 		page.AddScriptToEvaluateOnNewDocumentParams{Source: recorder}); err != nil {
 		t.Fatalf("install recorder: %v", err)
 	}
+	// Reduced motion: the panel appears without sliding, so clicks land
+	// where the element is (and the reduced-motion rule gets exercised).
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}},
+	}); err != nil {
+		t.Fatalf("emulate reduced motion: %v", err)
+	}
 	u := &UI{t: t, ctx: ctx, srv: srv}
 	u.Go("/signin")
 	return u
@@ -78,10 +91,27 @@ func (u *UI) Wait(what, expr string) {
 			return
 		}
 		if time.Now().After(deadline) {
+			u.failShot()
 			u.t.Fatalf("waiting for %s (%s): %v; page: %s", what, expr, err, u.text("body"))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// failShot saves a screenshot of a failing test for the person debugging it.
+func (u *UI) failShot() {
+	if png, err := chromedp.Run(u.ctx, chromedp.FullScreenshot(100)); err == nil {
+		path := filepath.Join(os.TempDir(), strings.ReplaceAll(u.t.Name(), "/", "_")+"-failure.png")
+		if os.WriteFile(path, png, 0o644) == nil {
+			u.t.Logf("screenshot of the failure: %s", path)
+		}
+	}
+}
+
+// Await evaluates an expression whose value is a promise.
+func Await[T any](u *UI, expr string) T {
+	u.t.Helper()
+	return get(u.t, u.ctx, chromedp.Evaluate[T](expr, func(p *runtime.EvaluateParams) { yes := true; p.AwaitPromise = &yes }))
 }
 
 // q is a JS expression selecting an element by data-test.
@@ -116,6 +146,7 @@ func (u *UI) Text(test string) string {
 			return *s
 		}
 		if time.Now().After(deadline) {
+			u.failShot()
 			u.t.Fatalf("waiting for %s: %v; page: %s", test, err, u.text("body"))
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -185,6 +216,11 @@ func (u *UI) SentCalls(method string) []string {
 // JSON) was sent.
 func (u *UI) WaitSent(method, params string) {
 	u.t.Helper()
+	var v any
+	if err := json.Unmarshal([]byte(params), &v); err != nil {
+		u.t.Fatalf("bad expected params %s: %v", params, err)
+	}
+	params = jsonOf(v) // the recorded calls are compared in the same form
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		for _, p := range u.SentCalls(method) {
@@ -214,4 +250,21 @@ func jsonOf(v any) string { b, _ := json.Marshal(v); return string(b) }
 func clearInput(test string) chromedp.Action[chromedp.Void] {
 	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(
 		`(() => { const el = %s; el.value = ''; el.dispatchEvent(new Event('input')); })()`, q(test)))
+}
+
+// selectValue picks an option of a select and fires its change event.
+func selectValue(test, value string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(
+		`(() => { const el = %s; el.value = %q; el.dispatchEvent(new Event('change')); })()`, q(test), value))
+}
+
+// pbkdf2Hash is a TrueNAS-style hash for imported test keys.
+func pbkdf2Hash() string { return keys.HashPBKDF2("secret", []byte("0123456789abcdef"), keys.MinIterations) }
+
+func itoa(i int64) string { return strconv.FormatInt(i, 10) }
+
+// setDate sets a date input as a user would.
+func setDate(test, day string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(
+		`(() => { const el = %s; el.value = %q; el.dispatchEvent(new Event('input')); })()`, q(test), day))
 }
