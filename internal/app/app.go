@@ -244,5 +244,9 @@ func checkPrivate(path string) error {
 	return nil
 }
 
+// DropConnections drops every WebSocket connection abruptly (tests of
+// clients that must recover).
+func (a *App) DropConnections() { a.rpc.DropAll() }
+
 // Checkpoint writes everything committed into the database file.
 func (a *App) Checkpoint(ctx context.Context) error { return a.db.Checkpoint(ctx) }

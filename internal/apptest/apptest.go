@@ -126,6 +126,10 @@ func (s *Server) Stop() {
 	_ = s.App.Shutdown(ctx)
 }
 
+// OnAddr starts a server on a given address (to restart one where its
+// clients expect it).
+func OnAddr(addr string) func(*config.Config) { return func(c *config.Config) { c.Listen = addr } }
+
 // InDir starts a server on an existing data directory.
 func InDir(dir string) func(*config.Config) { return func(c *config.Config) { c.DataDir = dir } }
 

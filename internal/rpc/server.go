@@ -100,6 +100,15 @@ func (s *Server) Shutdown() {
 	s.hub.stop()
 }
 
+// DropAll drops every connection without a close handshake, as a proxy
+// or a network failure would; sessions end with their connections, tokens
+// survive.
+func (s *Server) DropAll() {
+	for _, c := range s.Conns() {
+		_ = c.ws.CloseNow()
+	}
+}
+
 // Conns returns the open connections.
 func (s *Server) Conns() []*Conn {
 	s.mu.Lock()

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -17,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/keyward/keyward/internal/apptest"
+	"github.com/keyward/keyward/internal/config"
 	"github.com/keyward/keyward/internal/keys"
 )
 
@@ -267,4 +270,17 @@ func itoa(i int64) string { return strconv.FormatInt(i, 10) }
 func setDate(test, day string) chromedp.Action[chromedp.Void] {
 	return chromedp.Evaluate[chromedp.Void](fmt.Sprintf(
 		`(() => { const el = %s; el.value = %q; el.dispatchEvent(new Event('input')); })()`, q(test), day))
+}
+
+// focus moves keyboard focus to an element.
+func focus(test string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](q(test) + ".focus()")
+}
+
+// With 127.0.0.1 a trusted proxy, insecureProxy marks a connection as plain
+// http from elsewhere: a correct key sent over it gets revoked.
+var insecureProxy = http.Header{"X-Forwarded-For": {"192.0.2.10"}, "X-Forwarded-Proto": {"http"}}
+
+func trustProxy(c *config.Config) {
+	c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
 }
