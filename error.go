@@ -3,6 +3,7 @@ package keyward
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -153,4 +154,14 @@ func ErrorErrno(err error) Errno {
 		return EINVAL
 	}
 	return EFAULT
+}
+
+// Errnos lists the errno values Keyward uses, ascending.
+func Errnos() []Errno {
+	out := make([]Errno, 0, len(errnoNames))
+	for e := range errnoNames {
+		out = append(out, e)
+	}
+	slices.Sort(out)
+	return out
 }

@@ -31,18 +31,20 @@ func (d *Deps) now() time.Time {
 
 // Register adds every public method and event to r.
 func Register(r *rpc.Registry, d *Deps) {
-	registerCore(r, d)
-	registerSystem(r, d)
-	r.Register(d.loginMethods()...)
-	r.Register(d.sessionMethods()...)
-	r.Register(d.sessionAdminMethods()...)
-	r.Register(d.userMethods()...)
-	r.Register(d.setupMethods()...)
-	r.Register(d.groupMethods()...)
-	r.Register(d.privilegeMethods()...)
-	r.Register(d.auditMethod())
-	r.Register(d.keyMethods()...)
-	r.Register(d.alertMethod())
+	reg := func(ms ...*rpc.Method) { r.Register(withExamples(ms)...) }
+	reg(coreMethods(r)...)
+	reg(d.systemMethods()...)
+	reg(d.loginMethods()...)
+	reg(d.sessionMethods()...)
+	reg(d.sessionAdminMethods()...)
+	reg(d.userMethods()...)
+	reg(d.setupMethods()...)
+	reg(d.groupMethods()...)
+	reg(d.privilegeMethods()...)
+	reg(d.auditMethod())
+	reg(d.keyMethods()...)
+	reg(d.alertMethod())
+	r.RegisterEvent(jobsEvent)
 	r.RegisterEvent(&rpc.Event{
 		Name:        "api_key.query",
 		Description: "API keys added, changed (update, reset, revocation, hash upgrade, owner rename) and removed.",

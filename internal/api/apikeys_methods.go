@@ -17,8 +17,6 @@ func (d *Deps) keyMethods() []*rpc.Method {
 			"without API_KEY_WRITE, also for filtering and sorting. The raw key never appears.",
 		Params: queryParams(keyward.Current), Query: true, Result: listResult(cur), Roles: keyRead,
 		Versions: keyVersions(queryParams, func(v keyward.Version) *schema.Schema { return listResult(keyEntry(v)) }),
-		Examples: []rpc.Example{{Name: "newest first", Params: []any{[]any{[]any{"revoked", "=", false}},
-			map[string]any{"order_by": []any{"-created_at"}, "limit": 10}}}},
 		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
 			f, o, err := queryCall(c)
 			if err != nil {
@@ -41,7 +39,6 @@ func (d *Deps) keyMethods() []*rpc.Method {
 		Name: "api_key.my_keys", Summary: "List the caller's API keys.", Description: "Returns the keys owned by the session's user, by id.",
 		Result: schema.List(cur), Roles: keyRead,
 		Versions: keyVersions(nil, func(v keyward.Version) *schema.Schema { return schema.List(keyEntry(v)) }),
-		Examples: []rpc.Example{{Name: "mine", Params: []any{}}},
 		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
 			f, err := ownerFilter(c.Caller.Session.UserID)
 			if err != nil {
@@ -110,7 +107,7 @@ func (d *Deps) keyDeleteMethod() *rpc.Method {
 		Description: "Deletes a key; sessions opened with it end (a session may delete its own key: it gets `true`, then its session ends).",
 		Params:      []schema.Field{schema.Req("id", schema.Int())}, Result: schema.Const(true), Roles: keyWrite,
 		Audit:    auditName("Delete API key", d.keyName),
-		Examples: []rpc.Example{{Name: "missing", Params: []any{99999}, Error: "[ENOENT] None: ApiKey 99999 does not exist"}},
+		Examples: []rpc.Example{{Name: "missing", Params: []any{99999}, Err: keyward.NotFound("ApiKey", 99999)}},
 		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
 			if _, err := d.Svc.DeleteKey(ctx, c.Params[0].(int64)); err != nil {
 				return nil, err

@@ -24,9 +24,7 @@ func (d *Deps) auditMethod() *rpc.Method {
 		Params:      []schema.Field{schema.Opt("data", data, map[string]any{})},
 		Result:      schema.AnyOf(schema.List(schema.Map()), schema.Map(), schema.Int()),
 		Roles:       []keyward.Role{keyward.SystemAuditRead},
-		Examples: []rpc.Example{{Name: "logins", Params: []any{map[string]any{
-			"query-filters": []any{[]any{"event", "=", "AUTHENTICATION"}}, "query-options": map[string]any{"count": true}}}}},
-		Errors: []rpc.ErrorDoc{{Code: rpc.CodeCallError, Errno: keyward.EOPNOTSUPP, Message: errRemoteController.Reason()}},
+		Errors:      []rpc.ErrorDoc{{Code: rpc.CodeCallError, Errno: keyward.EOPNOTSUPP, Message: errRemoteController.Reason()}},
 		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
 			in := c.Params[0].(map[string]any)
 			if in["remote_controller"] == true {

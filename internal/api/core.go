@@ -9,14 +9,15 @@ import (
 	"github.com/keyward/keyward/internal/schema"
 )
 
-func registerCore(r *rpc.Registry, d *Deps) {
-	r.Register(pingMethod(), setOptionsMethod(), subscribeMethod(r), unsubscribeMethod(),
-		getMethodsMethod(r), getJobsMethod())
-	r.RegisterEvent(&rpc.Event{
-		Name: "core.get_jobs",
-		Description: "Job updates. Keyward runs no jobs, so this event never fires; it is accepted " +
-			"so that clients which subscribe to it on connect keep working.",
-	})
+func coreMethods(r *rpc.Registry) []*rpc.Method {
+	return []*rpc.Method{pingMethod(), setOptionsMethod(), subscribeMethod(r), unsubscribeMethod(),
+		getMethodsMethod(r), getJobsMethod()}
+}
+
+var jobsEvent = &rpc.Event{
+	Name: "core.get_jobs",
+	Description: "Job updates. Keyward runs no jobs, so this event never fires; it is accepted " +
+		"so that clients which subscribe to it on connect keep working.",
 }
 
 func pingMethod() *rpc.Method {

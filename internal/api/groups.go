@@ -65,7 +65,6 @@ func (d *Deps) groupMethods() []*rpc.Method {
 		Name: "group.query", Summary: "Query groups.", Description: "Queries local groups (query method).",
 		Params: queryParams(keyward.Current), Versions: queryVersions(), Query: true,
 		Result: listResult(groupEntry), Roles: read,
-		Examples: []rpc.Example{{Name: "built-in", Params: []any{[]any{[]any{"builtin", "=", true}}, map[string]any{"select": []any{"gid", "name"}}}}},
 		Handler: func(_ context.Context, c *rpc.Call) (any, error) {
 			return runQuery(c, groupEntries(d.Svc.Accounts()))
 		},

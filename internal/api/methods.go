@@ -20,9 +20,8 @@ func getMethodsMethod(r *rpc.Registry) *rpc.Method {
 			schema.Opt("service", schema.String().OrNull(), nil).Doc("Only methods whose name starts with `<service>.`."),
 			schema.Opt("target", schema.Enum("WS", "CLI", "REST"), "WS"),
 		},
-		Result:   schema.Map().Desc("Method name to description."),
-		Access:   rpc.NeedLogin,
-		Examples: []rpc.Example{{Name: "one namespace", Params: []any{"system"}}},
+		Result: schema.Map().Desc("Method name to description."),
+		Access: rpc.NeedLogin,
 		Handler: func(_ context.Context, c *rpc.Call) (any, error) {
 			service, _ := c.Params[0].(string)
 			out := map[string]any{}
@@ -74,8 +73,8 @@ func examplesJSON(examples []rpc.Example) []any {
 	out := make([]any, 0, len(examples))
 	for _, e := range examples {
 		ex := map[string]any{"name": e.Name, "params": e.Params}
-		if e.Error != "" {
-			ex["error"] = e.Error
+		if e.Err != nil {
+			ex["error"] = rpc.ErrorObject(e.Err)
 		} else {
 			ex["result"] = e.Result
 		}

@@ -47,7 +47,6 @@ func (d *Deps) privilegeMethods() []*rpc.Method {
 	return []*rpc.Method{{
 		Name: "privilege.query", Summary: "Query privileges.", Description: "Queries privileges: mappings from local groups (by gid) to roles.",
 		Params: queryParams(keyward.Current), Versions: queryVersions(), Query: true, Result: listResult(privilegeEntry), Roles: read,
-		Examples: []rpc.Example{{Name: "built-in", Params: []any{[]any{[]any{"builtin_name", "!=", nil}}, map[string]any{"select": []any{"id", "name"}}}}},
 		Handler: func(_ context.Context, c *rpc.Call) (any, error) {
 			return runQuery(c, privilegeEntries(d.Svc.Accounts()))
 		},

@@ -81,9 +81,11 @@ func runQuery(c *rpc.Call, entries []map[string]any) (any, error) {
 }
 
 // listResult is the result schema of a query method returning entries.
+// Entries may be partial: `select` picks their fields.
 func listResult(entry *schema.Schema) *schema.Schema {
-	return schema.AnyOf(schema.List(entry), entry, schema.Int()).
-		Desc("A list of entries; one entry with `get`; the number of matches with `count`.")
+	partial := entry.Partial()
+	return schema.AnyOf(schema.List(partial), partial, schema.Int()).
+		Desc("A list of entries; one entry with `get`; the number of matches with `count`. `select` keeps only the fields it names.")
 }
 
 func getJobsMethod() *rpc.Method {

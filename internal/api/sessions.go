@@ -46,7 +46,6 @@ func (d *Deps) sessionAdminMethods() []*rpc.Method {
 		Description: "Lists every authenticated connection's session (query method). `current` marks the caller's own.",
 		Params:      queryParams(keyward.Current), Versions: queryVersions(), Query: true,
 		Result: listResult(sessionEntry), Roles: []keyward.Role{keyward.AuthSessionsRead},
-		Examples: []rpc.Example{{Name: "own session", Params: []any{[]any{[]any{"current", "=", true}}, map[string]any{"get": true}}}},
 		Handler: func(_ context.Context, c *rpc.Call) (any, error) {
 			return runQuery(c, sessionEntries(c.Conn.Server(), c.Conn, c.Caller.Version))
 		},

@@ -12,8 +12,8 @@ import (
 // API version so clients parsing the first N.N.N treat Keyward as 25.10.
 const SystemVersion = "Keyward-25.10.0-" + keyward.ProductVersion
 
-func registerSystem(r *rpc.Registry, d *Deps) {
-	r.Register(&rpc.Method{
+func (d *Deps) systemMethods() []*rpc.Method {
+	return []*rpc.Method{{
 		Name:        "system.version",
 		Summary:     "Return the product name and version.",
 		Description: "Returns `Keyward-25.10.0-<product version>`. The string starts with the newest API version served, so clients that parse the first N.N.N treat Keyward as a 25.10 server.",
@@ -21,7 +21,7 @@ func registerSystem(r *rpc.Registry, d *Deps) {
 		Access:      rpc.NeedLogin,
 		Examples:    []rpc.Example{{Name: "version", Params: []any{}, Result: SystemVersion}},
 		Handler:     func(context.Context, *rpc.Call) (any, error) { return SystemVersion, nil },
-	}, &rpc.Method{
+	}, {
 		Name:        "system.info",
 		Summary:     "Return basic facts about the server.",
 		Description: "Returns the version, the product version, the host name, the display time zone (an IANA name), the current date-time and the uptime in seconds.",
@@ -35,7 +35,7 @@ func registerSystem(r *rpc.Registry, d *Deps) {
 		),
 		Access:  rpc.NeedLogin,
 		Handler: d.systemInfo,
-	})
+	}}
 }
 
 func (d *Deps) systemInfo(context.Context, *rpc.Call) (any, error) {

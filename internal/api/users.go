@@ -151,7 +151,6 @@ func (d *Deps) userMethods() []*rpc.Method {
 		Name: "user.query", Summary: "Query users.", Description: "Queries local users (query method).",
 		Params: queryParams(keyward.Current), Versions: queryVersions(), Query: true,
 		Result: listResult(userEntry), Roles: read,
-		Examples: []rpc.Example{{Name: "by name", Params: []any{[]any{[]any{"username", "=", "admin"}}, map[string]any{"select": []any{"id", "username"}}}}},
 		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
 			entries, err := d.userEntries(ctx)
 			if err != nil {

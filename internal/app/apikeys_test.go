@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -293,4 +292,3 @@ func TestKeyhashRedaction(t *testing.T) { // acceptance 15
 	}
 }
 
-func jsonOf(v any) string { b, _ := json.Marshal(v); return string(b) }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/keyward/keyward/internal/api"
 	"github.com/keyward/keyward/internal/config"
+	"github.com/keyward/keyward/internal/docs"
 	"github.com/keyward/keyward/internal/httpserver"
 	"github.com/keyward/keyward/internal/keys"
 	"github.com/keyward/keyward/internal/password"
@@ -114,12 +116,26 @@ func (a *App) build(ctx context.Context) error {
 	svc.Attach(a.rpc, a.rpc.Events())
 	a.http = httpserver.New(httpserver.Config{
 		RPC: a.rpc, Logger: a.log, Proxies: a.cfg.TrustedProxies, Ready: a.db.Ping, UI: web.Handler(),
+		Docs: docs.Handler(reg, docs.Settings{
+			LoginFailDelay: a.cfg.LoginFailDelay.String(), RateLimitCalls: a.cfg.RateLimitCalls,
+			RateLimitWindow: a.cfg.RateLimitWindow.String(), RateLimitDelay: a.cfg.RateLimitDelay.String(),
+			RateLimitExempt: prefixes(a.cfg.RateLimitExempt), SessionMaxAge: a.cfg.SessionMaxAge.String(),
+			SessionIdleTimeout: a.cfg.SessionIdleTimeout.String(),
+		}),
 	})
 	bg, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
 	a.bg.Go(func() { svc.Watch(bg, time.Second) })
 	a.bg.Go(func() { svc.PruneAudit(bg) })
 	return nil
+}
+
+func prefixes(ps []netip.Prefix) string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.String()
+	}
+	return strings.Join(out, ", ")
 }
 
 // headlessAdmin creates the administrator named by admin_username when no

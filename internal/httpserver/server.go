@@ -25,6 +25,8 @@ type Config struct {
 	Ready func(ctx context.Context) error
 	// UI serves the web interface for every other GET.
 	UI http.Handler
+	// Docs serves /api/docs.
+	Docs http.Handler
 }
 
 // Server is Keyward's HTTP front.
@@ -45,6 +47,10 @@ func New(cfg Config) *Server {
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { writeText(w, http.StatusOK, "ok") })
 	s.mux.HandleFunc("GET /readyz", s.ready)
 	s.mux.Handle("GET /api/", http.NotFoundHandler())
+	if cfg.Docs != nil {
+		s.mux.Handle("GET /api/docs", cfg.Docs)
+		s.mux.Handle("GET /api/docs/", cfg.Docs)
+	}
 	if cfg.UI != nil {
 		s.mux.Handle("GET /", cfg.UI)
 	}

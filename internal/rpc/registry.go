@@ -24,13 +24,15 @@ const (
 // declared parameter. It returns the result in the newest version's shape.
 type Handler func(ctx context.Context, c *Call) (any, error)
 
-// Example is a documented request and its response.
+// Example is a documented request and its response. Tests run every
+// example against a fresh server with an administrator set up, in registry
+// order, and compare the answer's shape with the documented one.
 type Example struct {
 	Name   string
 	Params []any // plain JSON values
-	Result any   // plain JSON value; ignored when Error is set
-	// Error, when set, is the documented error reason for these params.
-	Error string
+	Result any   // plain JSON value; ignored when Err is set
+	// Err, when set, is the documented error for these params.
+	Err error
 }
 
 // ErrorDoc documents an error a method can return.

@@ -80,6 +80,37 @@ func wireError(err error) (code int, message string, data map[string]any, intern
 	return CodeCallError, msgCallError, errorData(keyward.EFAULT, keyward.ErrInternal.Reason(), nil), true
 }
 
+// ErrorObject returns the JSON-RPC error member for err, as the server
+// sends it (the docs render documented errors with it).
+func ErrorObject(err error) map[string]any {
+	code, message, data, _ := wireError(err)
+	out := map[string]any{"code": code, "message": message}
+	if data != nil {
+		out["data"] = data
+	}
+	return out
+}
+
+// ErrorCode describes one JSON-RPC error code for the documentation.
+type ErrorCode struct {
+	Code    int
+	Name    string
+	Message string
+	When    string
+}
+
+// ErrorCodes lists every code Keyward sends (protocol.md 5.1).
+var ErrorCodes = []ErrorCode{
+	{CodeInvalidJSON, "INVALID_JSON", "Invalid JSON: <detail>, Batch messages are not supported at this time, Invalid Message Format",
+		"unparsable frame, batch, non-object; id null, no data"},
+	{CodeInvalidRequest, "INVALID_REQUEST", "the text of the failed request check", "malformed request with an id; no data"},
+	{CodeMethodNotFound, "METHOD_NOT_FOUND", msgMethodNotFound, "name unknown in every version (checked before authentication); no data"},
+	{CodeInvalidParams, "INVALID_PARAMS", msgInvalidParams, "any validation error: schema or business rule; data.error is 22"},
+	{CodeInternal, "INTERNAL_ERROR", msgSerialize, "the result could not be encoded; data.error is 14"},
+	{CodeTooManyCalls, "TOO_MANY_CONCURRENT_CALLS", msgTooManyCalls, "more than 20 calls of the connection in flight; no data"},
+	{CodeCallError, "CALL_ERROR", msgCallError, "authentication, authorization, rate limit, business and internal errors; data holds the errno"},
+}
+
 // ErrorData returns the TrueNAS data object for a call error, as carried by
 // notify_unsubscribed notifications too.
 func ErrorData(err *keyward.Error) map[string]any {

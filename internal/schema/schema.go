@@ -136,6 +136,18 @@ func (s *Schema) Sensitive() *Schema { s.Secret = true; return s }
 // Extra makes an object schema keep unknown keys.
 func (s *Schema) Extra() *Schema { s.AllowExtra = true; return s }
 
+// Partial returns a copy of an object schema whose fields are all optional
+// (an entry after a query's select).
+func (s *Schema) Partial() *Schema {
+	out := *s
+	out.Fields = make([]Field, len(s.Fields))
+	for i, f := range s.Fields {
+		f.Required = false
+		out.Fields[i] = f
+	}
+	return &out
+}
+
 // Req returns a required field.
 func Req(name string, s *Schema) Field { return Field{Name: name, Schema: s, Required: true} }
 

@@ -27,6 +27,12 @@ func Handler() http.Handler {
 	}
 	files := http.StripPrefix("/assets/", http.FileServerFS(assets))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// WebSockets live only under /api/<version>: there is no legacy
+		// /websocket endpoint, so an upgrade anywhere else is not found.
+		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			http.NotFound(w, r)
+			return
+		}
 		setHeaders(w.Header())
 		if strings.HasPrefix(r.URL.Path, "/assets/") {
 			files.ServeHTTP(w, r)
