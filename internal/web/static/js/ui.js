@@ -49,13 +49,22 @@ export function overlay({ kind = 'dialog', labelledBy, content, dataTest, onEsca
     open.delete(entry);
     document.removeEventListener('keydown', onKey);
     backdrop.remove();
+    setInert();
     if (opener && opener.isConnected && opener.focus) opener.focus();
   };
   open.add(entry);
   document.body.append(backdrop);
+  setInert();
   const target = initialFocus || focusables(box)[0];
   if (target) target.focus();
   return { el: box, close: entry.close };
+}
+
+// While an overlay is open, the page behind it is inert: not focusable,
+// not clickable, hidden from assistive technology.
+function setInert() {
+  const app = document.getElementById('app');
+  if (app) app.inert = open.size > 0;
 }
 
 /** Closes every dialog and the panel (the connection dropped). */
