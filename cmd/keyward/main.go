@@ -48,6 +48,8 @@ func run(ctx context.Context, args []string, e env) int {
 		err = e.keyCmd(ctx, args)
 	case "import-truenas-keys":
 		err = e.importCmd(ctx, args)
+	case "bench":
+		err = benchCmd(ctx, args, stdout, stderr)
 	case "help":
 		usage(stdout)
 	default:
@@ -79,6 +81,7 @@ Commands:
   import-truenas-keys FILE      import an api_key.query export from TrueNAS (server stopped)
   call [--url U] [-U user -P pass | [-U owner] -K key] METHOD [JSON params...]
                                 call a method of a running server and print the result
+  bench [--quick] [--json FILE]  measure the performance cases next to their baselines
   help                          show this text
 
 Every setting is a flag --name or an environment variable KEYWARD_NAME.

@@ -1,0 +1,214 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// queryCase times the keys screen's two calls with a name regex: the count,
+// then a page of 50 newest first.
+func queryCase(ctx context.Context, srv *server, nkeys, rounds int) (*Case, error) {
+	c, err := dial(ctx, srv.ws("current"))
+	if err != nil {
+		return nil, err
+	}
+	defer c.close()
+	if err := c.passwordLogin(ctx); err != nil {
+		return nil, err
+	}
+	filters := []any{[]any{"name", "~", "(?i)key-0001"}}
+	count, page := &latencies{}, &latencies{}
+	for i := range rounds {
+		for _, q := range []struct {
+			opts map[string]any
+			lat  *latencies
+		}{{map[string]any{"count": true}, count}, {map[string]any{"offset": 0, "limit": 50, "order_by": []any{"-created_at"}}, page}} {
+			t := time.Now()
+			r, err := c.call(ctx, "api_key.query", filters, q.opts)
+			if err != nil || r.Error != nil {
+				return nil, fmt.Errorf("query round %d: %v", i, err)
+			}
+			q.lat.add(time.Since(t))
+		}
+	}
+	return &Case{Value: page.percentile(99), Unit: "ms", P50ms: page.percentile(50), CountP99ms: count.percentile(99), Keys: nkeys}, nil
+}
+
+// sessionsCase opens n idle sessions and reports the server's memory
+// growth per session.
+func sessionsCase(ctx context.Context, srv *server, raws []string, n int) (*Case, error) {
+	before, err := srv.rssMiB()
+	if err != nil {
+		return nil, err
+	}
+	conns := make([]*conn, 0, n)
+	defer func() {
+		for _, c := range conns {
+			_ = c.ws.CloseNow()
+		}
+	}()
+	for i := range n {
+		c, err := dial(ctx, srv.ws("current"))
+		if err != nil {
+			return nil, fmt.Errorf("session %d: %w", i, err)
+		}
+		conns = append(conns, c)
+		if rt, err := c.keyLogin(ctx, raws[i%len(raws)]); err != nil || rt != "SUCCESS" {
+			return nil, fmt.Errorf("session %d login: %v %s", i, err, rt)
+		}
+		progress("sessions", i+1, n)
+	}
+	time.Sleep(time.Second) // let the server settle
+	after, err := srv.rssMiB()
+	if err != nil {
+		return nil, err
+	}
+	return &Case{Value: (after - before) * 1024 / float64(n), Unit: "KiB", Sessions: n}, nil
+}
+
+// revokeCase deletes a key whose session is open and measures how long
+// until that session's next call is refused, and until a new login fails.
+func revokeCase(ctx context.Context, srv *server, rounds int) (*Case, error) {
+	admin, err := dial(ctx, srv.ws("current"))
+	if err != nil {
+		return nil, err
+	}
+	defer admin.close()
+	if err := admin.passwordLogin(ctx); err != nil {
+		return nil, err
+	}
+	sess, login := &latencies{}, &latencies{}
+	for i := range rounds {
+		s, l, err := revokeOnce(ctx, srv, admin, i)
+		if err != nil {
+			return nil, err
+		}
+		sess.add(s)
+		login.add(l)
+	}
+	return &Case{Value: sess.percentile(50), Unit: "ms", P99ms: sess.percentile(99), LoginMs: login.percentile(50)}, nil
+}
+
+func revokeOnce(ctx context.Context, srv *server, admin *conn, i int) (time.Duration, time.Duration, error) {
+	r, err := admin.call(ctx, "api_key.create", map[string]any{"name": fmt.Sprintf("revoke-%d", i), "username": adminUser})
+	if err != nil || r.Error != nil {
+		return 0, 0, fmt.Errorf("create key to revoke: %v", err)
+	}
+	var k struct {
+		ID  int64  `json:"id"`
+		Key string `json:"key"`
+	}
+	_ = json.Unmarshal(r.Result, &k)
+	s, err := dial(ctx, srv.ws("current"))
+	if err != nil {
+		return 0, 0, err
+	}
+	defer s.close()
+	if rt, err := s.keyLogin(ctx, k.Key); err != nil || rt != "SUCCESS" {
+		return 0, 0, fmt.Errorf("login with the key: %v %s", err, rt)
+	}
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() { _, err := admin.call(ctx, "api_key.delete", k.ID); done <- err }()
+	for {
+		r, err := s.call(ctx, "auth.me")
+		if err != nil {
+			return 0, 0, err
+		}
+		if r.Error != nil && r.Error.Data.Error == 207 {
+			break
+		}
+	}
+	refused := time.Since(start)
+	if err := <-done; err != nil {
+		return 0, 0, err
+	}
+	n, err := dial(ctx, srv.ws("current"))
+	if err != nil {
+		return 0, 0, err
+	}
+	defer n.close()
+	if rt, err := n.keyLogin(ctx, k.Key); err != nil || rt != "AUTH_ERR" {
+		return 0, 0, fmt.Errorf("login with a deleted key: %v %s", err, rt)
+	}
+	return refused, time.Since(start), nil
+}
+
+// eventsCase subscribes n connections to api_key.query, changes one key,
+// and measures until the last subscriber has the event.
+func eventsCase(ctx context.Context, srv *server, raws []string, n, rounds int) (*Case, error) {
+	subs := make([]*conn, n)
+	for i := range subs {
+		c, err := dial(ctx, srv.ws("current"))
+		if err != nil {
+			return nil, err
+		}
+		defer c.close()
+		if rt, err := c.keyLogin(ctx, raws[i%len(raws)]); err != nil || rt != "SUCCESS" {
+			return nil, fmt.Errorf("subscriber login: %v %s", err, rt)
+		}
+		if r, err := c.call(ctx, "core.subscribe", "api_key.query"); err != nil || r.Error != nil {
+			return nil, fmt.Errorf("subscribe: %v", err)
+		}
+		subs[i] = c
+		progress("events", i+1, n)
+	}
+	admin, err := dial(ctx, srv.ws("current"))
+	if err != nil {
+		return nil, err
+	}
+	defer admin.close()
+	if err := admin.passwordLogin(ctx); err != nil {
+		return nil, err
+	}
+	lat := &latencies{}
+	for round := range rounds {
+		d, err := fanOut(ctx, admin, subs, round)
+		if err != nil {
+			return nil, err
+		}
+		lat.add(d)
+	}
+	return &Case{Value: lat.percentile(50), Unit: "ms", P99ms: lat.percentile(99), Subscribers: n}, nil
+}
+
+// fanOut renames key 1 and waits for every subscriber's notification.
+func fanOut(ctx context.Context, admin *conn, subs []*conn, round int) (time.Duration, error) {
+	var wg sync.WaitGroup
+	errs := make(chan error, len(subs))
+	start := time.Now()
+	var mu sync.Mutex
+	var last time.Time
+	for _, s := range subs {
+		wg.Go(func() {
+			for {
+				_, data, err := s.ws.Read(ctx)
+				if err != nil {
+					errs <- err
+					return
+				}
+				var r response
+				if json.Unmarshal(data, &r) == nil && r.Method == "collection_update" {
+					mu.Lock()
+					if t := time.Now(); t.After(last) {
+						last = t
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		})
+	}
+	if r, err := admin.call(ctx, "api_key.update", 1, map[string]any{"name": fmt.Sprintf("renamed-%d", round)}); err != nil || r.Error != nil {
+		return 0, fmt.Errorf("update for the event: %v", err)
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return 0, err
+	}
+	return last.Sub(start), nil
+}

@@ -1,0 +1,105 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// nextIP spreads client connections over 127.0.0.2-127.0.0.254, so that
+// tens of thousands of short connections do not run out of local ports.
+var nextIP atomic.Uint32
+
+func dialOptions() *websocket.DialOptions {
+	ip := net.IPv4(127, 0, 0, byte(2+nextIP.Add(1)%253))
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: ip}, Timeout: 10 * time.Second}
+	tr := &http.Transport{DialContext: d.DialContext, DisableKeepAlives: true}
+	return &websocket.DialOptions{HTTPClient: &http.Client{Transport: tr}}
+}
+
+// conn is a minimal JSON-RPC connection for load: one call at a time.
+type conn struct {
+	ws *websocket.Conn
+	id int
+}
+
+func dial(ctx context.Context, url string) (*conn, error) {
+	ws, _, err := websocket.Dial(ctx, url, dialOptions())
+	if err != nil {
+		return nil, err
+	}
+	ws.SetReadLimit(1 << 20)
+	return &conn{ws: ws}, nil
+}
+
+// response is what the load generator reads of an answer.
+type response struct {
+	Result json.RawMessage `json:"result"`
+	Error  *struct {
+		Code int `json:"code"`
+		Data struct {
+			Error int `json:"error"`
+		} `json:"data"`
+	} `json:"error"`
+	Method string          `json:"method"`
+	Params json.RawMessage `json:"params"`
+}
+
+// call sends one request and reads until its answer.
+func (c *conn) call(ctx context.Context, method string, params ...any) (*response, error) {
+	c.id++
+	if params == nil {
+		params = []any{}
+	}
+	msg, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": c.id, "method": method, "params": params})
+	if err := c.ws.Write(ctx, websocket.MessageText, msg); err != nil {
+		return nil, err
+	}
+	for {
+		_, data, err := c.ws.Read(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var r response
+		if err := json.Unmarshal(data, &r); err != nil {
+			return nil, err
+		}
+		if r.Method == "" {
+			return &r, nil
+		}
+	}
+}
+
+// keyLogin logs in with API_KEY_PLAIN and returns the response type.
+func (c *conn) keyLogin(ctx context.Context, raw string) (string, error) {
+	r, err := c.call(ctx, "auth.login_ex", map[string]any{"mechanism": "API_KEY_PLAIN", "username": adminUser,
+		"api_key": raw, "login_options": map[string]any{"user_info": false}})
+	if err != nil {
+		return "", err
+	}
+	if r.Error != nil {
+		return "", fmt.Errorf("login: error %d", r.Error.Code)
+	}
+	var out struct {
+		ResponseType string `json:"response_type"`
+	}
+	err = json.Unmarshal(r.Result, &out)
+	return out.ResponseType, err
+}
+
+func (c *conn) passwordLogin(ctx context.Context) error {
+	r, err := c.call(ctx, "auth.login_ex", map[string]any{"mechanism": "PASSWORD_PLAIN", "username": adminUser,
+		"password": adminPassword, "login_options": map[string]any{"user_info": false}})
+	if err == nil && (r.Error != nil || string(r.Result) == "") {
+		err = fmt.Errorf("admin login failed")
+	}
+	return err
+}
+
+func (c *conn) close() { _ = c.ws.Close(websocket.StatusNormalClosure, "") }
