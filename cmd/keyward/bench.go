@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/keyward/keyward/internal/bench"
 )
@@ -20,6 +21,7 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	echoServer := fs.Bool("echo-server", false, "internal: run the baseline echo server")
 	keys := fs.Int("keys", 0, "keys stored for the query and start-up cases (default 100000, quick 2000)")
 	sessions := fs.Int("sessions", 0, "idle sessions for the memory case (default 10000, quick 200)")
+	only := fs.String("cases", "", "comma-separated cases to run (default: all)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -32,6 +34,12 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *sessions > 0 {
 		o.Sessions = *sessions
+	}
+	if *only != "" {
+		o.Only = map[string]bool{}
+		for _, c := range strings.Split(*only, ",") {
+			o.Only[strings.TrimSpace(c)] = true
+		}
 	}
 	r, err := bench.Run(ctx, o)
 	if err != nil {

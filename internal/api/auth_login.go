@@ -166,6 +166,7 @@ func (d *Deps) loginMethods() []*rpc.Method {
 		Handler: func(context.Context, *rpc.Call) (any, error) { return nil, errOTP },
 	}, {
 		Name:        "auth.mechanism_choices",
+		Inline:      true,
 		Summary:     "List the login mechanisms.",
 		Description: "Returns the mechanisms auth.login_ex accepts.",
 		Result:      schema.List(schema.String()), Access: rpc.NoAuth,

@@ -23,6 +23,7 @@ var jobsEvent = &rpc.Event{
 func pingMethod() *rpc.Method {
 	return &rpc.Method{
 		Name:        "core.ping",
+		Inline:      true,
 		Summary:     "Check that the server answers.",
 		Description: "Returns `pong`. Needs no login on v25.10.0 (rate limited before login); on v25.04.0 it needs an authenticated connection.",
 		Result:      schema.Const("pong"),
@@ -47,6 +48,7 @@ func setOptionsMethod() *rpc.Method {
 	)
 	return &rpc.Method{
 		Name:    "core.set_options",
+		Inline:  true,
 		Summary: "Set options of this connection.",
 		Description: "Stores `legacy_jobs`, `private_methods` and `py_exceptions` for the connection; " +
 			"unknown keys are ignored. The options change nothing observable: Keyward has no jobs and never " +
@@ -126,6 +128,7 @@ func maySubscribe(r *rpc.Registry, roles keyward.RoleSet, name string) bool {
 func unsubscribeMethod() *rpc.Method {
 	return &rpc.Method{
 		Name:        "core.unsubscribe",
+		Inline:      true,
 		Summary:     "Remove a subscription.",
 		Description: "Removes one subscription by id. An unknown id is ignored.",
 		Params:      []schema.Field{schema.Req("id_", schema.String())},

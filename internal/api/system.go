@@ -15,6 +15,7 @@ const SystemVersion = "Keyward-25.10.0-" + keyward.ProductVersion
 func (d *Deps) systemMethods() []*rpc.Method {
 	return []*rpc.Method{{
 		Name:        "system.version",
+		Inline:      true,
 		Summary:     "Return the product name and version.",
 		Description: "Returns `Keyward-25.10.0-<product version>`. The string starts with the newest API version served, so clients that parse the first N.N.N treat Keyward as a 25.10 server.",
 		Result:      schema.String(),

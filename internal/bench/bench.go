@@ -20,7 +20,11 @@ type Options struct {
 	Duration time.Duration
 	// LoginWorkers and CallConns are the load's concurrency.
 	LoginWorkers, CallConns int
+	// Only, when not empty, names the cases to run.
+	Only map[string]bool
 }
+
+func (o Options) runs(name string) bool { return len(o.Only) == 0 || o.Only[name] }
 
 // Defaults returns the sizes of a full run, or of a quick one (every case,
 // small enough for CI).
@@ -34,8 +38,10 @@ func Defaults(quick bool) Options {
 // Run measures every case and returns the report.
 func Run(ctx context.Context, o Options) (*Report, error) {
 	r := &Report{Machine: machine(), Quick: o.Quick, Cases: map[string]*Case{}}
-	step("verify")
-	r.Cases["verify"] = verifyCase(ctx, o.Quick)
+	if o.runs("verify") {
+		step("verify")
+		r.Cases["verify"] = verifyCase(ctx, o.Quick)
+	}
 	dir, err := os.MkdirTemp("", "keyward-bench-")
 	if err != nil {
 		return nil, err
@@ -63,30 +69,27 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 }
 
 func runCases(ctx context.Context, o Options, r *Report, srv, echo *server, raws []string) error {
-	var err error
-	step("query")
-	if r.Cases["query"], err = queryCase(ctx, srv, o.Keys, rounds(o, 200)); err != nil {
-		return err
+	cases := []struct {
+		name string
+		run  func() (*Case, error)
+	}{
+		{"query", func() (*Case, error) { return queryCase(ctx, srv, o.Keys, rounds(o, 200)) }},
+		{"login", func() (*Case, error) { return loginCase(ctx, srv, echo, raws, o.LoginWorkers, o.Duration) }},
+		{"call", func() (*Case, error) { return callCase(ctx, srv, echo, raws, o.CallConns, o.Duration) }},
+		{"revoke", func() (*Case, error) { return revokeCase(ctx, srv, rounds(o, 50)) }},
+		{"events", func() (*Case, error) { return eventsCase(ctx, srv, raws, o.Subscribers, rounds(o, 20)) }},
+		{"sessions", func() (*Case, error) { return sessionsCase(ctx, srv, raws, o.Sessions) }},
 	}
-	step("login")
-	if r.Cases["login"], err = loginCase(ctx, srv, echo, raws, o.LoginWorkers, o.Duration); err != nil {
-		return err
-	}
-	step("call")
-	if r.Cases["call"], err = callCase(ctx, srv, echo, raws, o.CallConns, o.Duration); err != nil {
-		return err
-	}
-	step("revoke")
-	if r.Cases["revoke"], err = revokeCase(ctx, srv, rounds(o, 50)); err != nil {
-		return err
-	}
-	step("events")
-	if r.Cases["events"], err = eventsCase(ctx, srv, raws, o.Subscribers, rounds(o, 20)); err != nil {
-		return err
-	}
-	step("sessions")
-	if r.Cases["sessions"], err = sessionsCase(ctx, srv, raws, o.Sessions); err != nil {
-		return err
+	for _, c := range cases {
+		if !o.runs(c.name) {
+			continue
+		}
+		step(c.name)
+		res, err := c.run()
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.name, err)
+		}
+		r.Cases[c.name] = res
 	}
 	fmt.Fprint(os.Stderr, "\r\033[K")
 	return nil

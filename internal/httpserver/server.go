@@ -113,10 +113,16 @@ func (s *Server) websocket(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	defer ws.CloseNow()
 	// Keyward applies its own message limits with its own close reasons.
 	ws.SetReadLimit(-1)
-	s.cfg.RPC.Serve(ws, v, clientOrigin(r, s.cfg.Proxies))
+	origin := clientOrigin(r, s.cfg.Proxies)
+	// The connection is hijacked: serve it on a goroutine of its own and
+	// let net/http's finish, so an idle connection does not keep the
+	// request, the response and a deep stack alive.
+	go func() {
+		defer ws.CloseNow()
+		s.cfg.RPC.Serve(ws, v, origin)
+	}()
 }
 
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {

@@ -7,28 +7,31 @@ import (
 	"github.com/keyward/keyward/internal/schema"
 )
 
-// callRecord is the METHOD_CALL record of a call; for methods that are not
-// audited it is filled in but never written.
-type callRecord struct {
-	keyward.CallAudit
-	write bool
-}
+// callRecord is the METHOD_CALL record of an audited call; nil for the
+// others, and its methods then do nothing.
+type callRecord struct{ keyward.CallAudit }
 
 // startAudit prepares the record of a call. The description is computed
 // before the call runs, so it names things as they were.
 func (s *Server) startAudit(ctx context.Context, spec *Spec, args []any, caller *keyward.Caller) *callRecord {
-	rec := &callRecord{CallAudit: keyward.CallAudit{Caller: caller, Method: spec.Name}}
-	if spec.Audit != nil && s.auditor != nil {
-		rec.write = true
-		rec.Params = schema.Redact(spec.Params, args)
-		rec.Description = spec.Audit(ctx, rec.Params.([]any))
+	if spec.Audit == nil || s.auditor == nil {
+		return nil
 	}
+	rec := &callRecord{keyward.CallAudit{Caller: caller, Method: spec.Name, Params: schema.Redact(spec.Params, args)}}
+	rec.Description = spec.Audit(ctx, rec.Params.([]any))
 	return rec
+}
+
+// passed records how far the call got: authenticated, then authorized.
+func (r *callRecord) passed(authenticated, authorized bool) {
+	if r != nil {
+		r.Authenticated, r.Authorized = authenticated, authorized
+	}
 }
 
 // finishAudit writes the record of an audited call with its outcome.
 func (s *Server) finishAudit(ctx context.Context, rec *callRecord, err error) {
-	if rec.write {
+	if rec != nil {
 		rec.Success = err == nil
 		s.auditor.AuditCall(ctx, rec.CallAudit)
 	}

@@ -26,18 +26,35 @@ type Call struct {
 // flight (protocol.md 13.2).
 func (c *Conn) admit(req *request) bool {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.inflight >= MaxCallsInFlight {
+		c.mu.Unlock()
 		return false
 	}
 	c.inflight++
-	if c.running < MaxCallsRunning {
+	switch {
+	case c.running < MaxCallsRunning && c.inline(req):
+		c.running++
+		c.mu.Unlock()
+		c.work(req)
+		return true
+	case c.running < MaxCallsRunning:
 		c.running++
 		go c.work(req)
-	} else {
+	default:
 		c.pending = append(c.pending, req)
 	}
+	c.mu.Unlock()
 	return true
+}
+
+// inline reports whether req may run on the reader goroutine: a method
+// that only computes (Method.Inline), when no rate-limit delay can apply.
+func (c *Conn) inline(req *request) bool {
+	spec := c.srv.registry.Spec(c.version, req.method)
+	if spec == nil || !spec.Inline {
+		return false
+	}
+	return spec.Access != NoAuth || spec.NoRateLimit || c.srv.limiter == nil || c.session.Load() != nil
 }
 
 // work runs req, then the waiting calls in arrival order, until none wait.
@@ -81,12 +98,12 @@ func (c *Conn) execute(req *request) {
 	if err == nil {
 		msg, encErr := appendResult(nil, req.id, result)
 		if encErr == nil {
-			c.send(msg)
+			c.reply(msg)
 			return
 		}
 		err = encErr
 	}
-	c.replyError(req.id, err)
+	c.reply(c.errorMessage(req.id, err))
 }
 
 // call applies the checks of protocol.md section 7 (step 2, the session
@@ -103,11 +120,11 @@ func (c *Conn) call(ctx context.Context, req *request, caller *keyward.Caller) (
 	if err := c.authenticate(ctx, spec, caller); err != nil {
 		return nil, err
 	}
-	rec.Authenticated = caller.Authenticated()
+	rec.passed(caller.Authenticated(), false)
 	if !spec.Allows(caller.Roles) {
 		return nil, keyward.ErrNotAuthorized
 	}
-	rec.Authorized = true
+	rec.passed(caller.Authenticated(), true)
 	params, err := schema.ValidateParams(spec.Params, req.params)
 	if err != nil {
 		return nil, err
@@ -150,12 +167,15 @@ func methodNotInVersion(name string) *keyward.Error {
 	return keyward.Errorf(keyward.ENOMETHOD, "Method '%s' not found in '%s'", short, ns)
 }
 
-// replyError sends an error response, logging unexpected errors once.
-func (c *Conn) replyError(id any, err error) {
+// replyError queues an error response.
+func (c *Conn) replyError(id any, err error) { c.send(c.errorMessage(id, err)) }
+
+// errorMessage encodes an error response, logging unexpected errors once.
+func (c *Conn) errorMessage(id any, err error) []byte {
 	code, message, data, internal := wireError(err)
 	if internal && !errors.Is(err, context.Canceled) {
 		c.srv.log.LogAttrs(context.Background(), slog.LevelError, "call failed",
 			slog.String("conn", c.id), slog.Any("id", ejson.Plain(id)), slog.Any("error", err))
 	}
-	c.send(appendError(nil, id, code, message, data))
+	return appendError(nil, id, code, message, data)
 }

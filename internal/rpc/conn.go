@@ -1,6 +1,7 @@
 package rpc
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"sync"
@@ -25,6 +26,9 @@ type Conn struct {
 
 	ctx    context.Context // cancelled when the connection ends
 	cancel context.CancelFunc
+
+	inBuf      bytes.Buffer // the message being read (reader goroutine only)
+	writeSince atomic.Int64 // unix nanos when the current write began; 0 when idle
 
 	session atomic.Pointer[keyward.Session]
 	logins  *turnstile // login calls run one at a time, in arrival order
@@ -106,7 +110,7 @@ func (c *Conn) serve() {
 			c.Close(websocket.StatusUnsupportedData, reasonBinary)
 			return
 		}
-		data, tooBig, err := readMessage(r)
+		data, tooBig, err := c.readMessage(r)
 		if err != nil {
 			return
 		}
@@ -119,16 +123,19 @@ func (c *Conn) serve() {
 	}
 }
 
-// readMessage reads a whole message, at most MaxMessageBytes of it.
-func readMessage(r io.Reader) (data []byte, tooBig bool, err error) {
-	data, err = io.ReadAll(io.LimitReader(r, MaxMessageBytes+1))
-	if err != nil {
+// readMessage reads a whole message, at most MaxMessageBytes of it, into
+// the connection's buffer: the message is decoded (and copied out of it)
+// before the next read.
+func (c *Conn) readMessage(r io.Reader) (data []byte, tooBig bool, err error) {
+	c.inBuf.Reset()
+	if _, err = c.inBuf.ReadFrom(io.LimitReader(r, MaxMessageBytes+1)); err != nil {
 		return nil, false, err
 	}
-	if len(data) > MaxMessageBytes {
-		return data, true, nil
+	data = c.inBuf.Bytes()
+	if c.inBuf.Cap() > 64<<10 {
+		c.inBuf = bytes.Buffer{} // do not keep a large buffer for an idle connection
 	}
-	return data, false, nil
+	return data, len(data) > MaxMessageBytes, nil
 }
 
 // checkFrame applies the frame rules of protocol.md section 2 (except the

@@ -2,6 +2,7 @@ package rpc
 
 import (
 	"context"
+	"time"
 
 	"github.com/coder/websocket"
 )
@@ -28,6 +29,26 @@ func (c *Conn) send(msg []byte) {
 	if start {
 		go c.writeLoop()
 	}
+}
+
+// reply sends a call's response. When no writer is busy the calling
+// goroutine writes it at once (saving a goroutine hand-off per call) and
+// then anything queued meanwhile; otherwise it is queued. Only call
+// goroutines use it: the event hub must never wait on a client.
+func (c *Conn) reply(msg []byte) {
+	c.mu.Lock()
+	if c.closed || c.writing {
+		c.mu.Unlock()
+		c.send(msg)
+		return
+	}
+	c.writing = true
+	c.mu.Unlock()
+	if !c.write(msg) {
+		c.Close(websocket.StatusPolicyViolation, reasonTooSlow)
+		return
+	}
+	c.writeLoop()
 }
 
 // writeLoop writes queued messages until the queue is empty, then exits,
@@ -62,10 +83,20 @@ func (c *Conn) writeLoop() {
 	}
 }
 
+// write writes one message. It takes no deadline context (the library
+// would arm a timer per write): the server's watchdog drops a connection
+// whose write has been stuck for longer than the write timeout.
 func (c *Conn) write(msg []byte) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), c.srv.writeTimeout)
-	defer cancel()
-	return c.ws.Write(ctx, websocket.MessageText, msg) == nil
+	c.writeSince.Store(time.Now().UnixNano())
+	err := c.ws.Write(context.Background(), websocket.MessageText, msg)
+	c.writeSince.Store(0)
+	return err == nil
+}
+
+// stuck reports whether a write has been in progress since before limit.
+func (c *Conn) stuck(limit time.Time) bool {
+	since := c.writeSince.Load()
+	return since != 0 && since < limit.UnixNano()
 }
 
 // CloseAfterFlush closes the connection once the messages already queued

@@ -65,7 +65,11 @@ type Method struct {
 	// Login marks login calls, which run one at a time per connection.
 	Login bool
 	// Query marks query methods (filters and options).
-	Query    bool
+	Query bool
+	// Inline methods only compute and never wait (no I/O, no locks held
+	// for long): they run on the connection's reader, without a goroutine
+	// hand-off.
+	Inline   bool
 	Examples []Example
 	Errors   []ErrorDoc
 	Versions map[keyward.Version]VersionSpec

@@ -54,7 +54,28 @@ func NewServer(cfg Config) *Server {
 		s.writeTimeout = 10 * time.Second
 	}
 	s.hub = newHub(s)
+	go s.watchWrites()
 	return s
+}
+
+// watchWrites drops connections whose client has not taken a message for
+// longer than the write timeout, so no writer waits forever.
+func (s *Server) watchWrites() {
+	t := time.NewTicker(s.writeTimeout / 4)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.hub.done:
+			return
+		case now := <-t.C:
+			limit := now.Add(-s.writeTimeout)
+			for _, c := range s.Conns() {
+				if c.stuck(limit) {
+					_ = c.ws.CloseNow()
+				}
+			}
+		}
+	}
 }
 
 // Registry returns the server's method registry.

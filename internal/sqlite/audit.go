@@ -27,7 +27,8 @@ var auditTable = &query.Table{
 	DefaultOrder: "a.id",
 }
 
-// AddAudit stores one audit record.
+// AddAudit stores one audit record and returns once it is committed
+// (batched with the records of the same moment; see batch.go).
 func (db *DB) AddAudit(ctx context.Context, entry map[string]any) error {
 	values := make([]any, len(auditTable.Columns))
 	for i, c := range auditTable.Columns {
@@ -37,14 +38,7 @@ func (db *DB) AddAudit(ctx context.Context, entry map[string]any) error {
 		}
 		values[i] = v
 	}
-	return db.writeTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO audit (audit_id, message_timestamp, timestamp, address, username,
-			session, service, service_data, event, event_data, success) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, values...)
-		if err != nil {
-			return fmt.Errorf("add audit record: %w", err)
-		}
-		return nil
-	})
+	return db.enqueueAudit(ctx, values)
 }
 
 // QueryAudit runs a query over the audit trail in SQL.

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"runtime"
+	"sync"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -20,6 +21,11 @@ type DB struct {
 	read  *sql.DB
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+
+	audits     chan *auditItem // records waiting for the audit writer
+	stopped    chan struct{}   // closed by Close
+	writerDone chan struct{}   // closed when the audit writer has stopped
+	closeOnce  sync.Once
 }
 
 // pragmas go in the DSN so every pooled connection gets them; busy_timeout
@@ -49,9 +55,12 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	db.read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
 	if err := db.migrate(ctx); err != nil {
-		db.Close()
+		_ = db.read.Close()
+		_ = db.write.Close()
 		return nil, err
 	}
+	db.audits, db.stopped, db.writerDone = make(chan *auditItem, 4096), make(chan struct{}), make(chan struct{})
+	go db.auditWriter()
 	return db, nil
 }
 
@@ -65,9 +74,15 @@ func createPrivate(path string) error {
 	return f.Close()
 }
 
-// Close closes the database.
+// Close stops the audit writer and closes the database.
 func (db *DB) Close() error {
-	return errors.Join(db.read.Close(), db.write.Close())
+	var err error
+	db.closeOnce.Do(func() {
+		close(db.stopped)
+		<-db.writerDone
+		err = errors.Join(db.read.Close(), db.write.Close())
+	})
+	return err
 }
 
 // Path returns the database file's path.
