@@ -125,3 +125,20 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	})
 }
+
+// TestFastMACMatchesHMAC checks the precomputed-state MAC against
+// crypto/hmac for keys of every length class.
+func TestFastMACMatchesHMAC(t *testing.T) {
+	for _, n := range []int{0, 1, 32, 64, 65, 200} {
+		p := keys.Pepper{ID: "t", Key: make([]byte, n)}
+		for i := range p.Key {
+			p.Key[i] = byte(i * 7)
+		}
+		v := keys.NewVerifier(keys.Peppers{p}, nil)
+		for _, secret := range []string{"", "x", keys.NewSecret(), strings.Repeat("y", 200)} {
+			if ok, _ := v.Verify(context.Background(), keys.Hash(p, secret), secret); !ok {
+				t.Fatalf("key length %d, secret %q: no match", n, secret)
+			}
+		}
+	}
+}
