@@ -31,6 +31,9 @@ type Statement struct {
 type sqlExpr struct {
 	sql  string
 	args []any
+	// narrowed marks a condition restricted by an index condition on its
+	// column (see narrowed).
+	narrowed bool
 }
 
 var (
@@ -44,7 +47,7 @@ func expr(sql string, args ...any) sqlExpr { return sqlExpr{sql: sql, args: args
 // and nil o gives the default options.
 func (t *Table) Compile(f *Filter, o *Options) (*Statement, error) {
 	for _, c := range t.Columns {
-		if !c.Type.valid() || c.Name == "" || c.Expr == "" {
+		if !c.Type.valid() || c.Name == "" || c.Expr == "" || (c.Fold != "" && c.Type != Text) || !c.Join.valid() {
 			return nil, fmt.Errorf("query: bad column %q", c.Name)
 		}
 	}
@@ -131,11 +134,23 @@ func (t *Table) cond(c *cond) sqlExpr {
 	if !ok || (len(rest) > 0 && col.Type != JSON) {
 		return sqlFalse
 	}
+	return col.Join.through(columnCond(col, c, rest))
+}
+
+// columnCond compiles c on the value at path rest below col: natively
+// where it can, else with kw_cond.
+func columnCond(col *Column, c *cond, rest []string) sqlExpr {
 	if col.Type != JSON && !genericOnly.Load() {
 		if e, ok := fastCond(col, c); ok {
 			return e
 		}
 	}
+	return genericCond(col, c, rest)
+}
+
+// genericCond compiles c, on the value at path rest below col, to a call
+// of kw_cond, which evaluates it exactly as Run does.
+func genericCond(col *Column, c *cond, rest []string) sqlExpr {
 	return expr(fmt.Sprintf("kw_cond(?, %d, %s)", col.Type, col.funcArg()), []byte(encodeSpec(c, rest)))
 }
 

@@ -3,6 +3,7 @@ package query
 import (
 	"fmt"
 	"regexp"
+	"unicode/utf8"
 )
 
 // prefixCond compiles ^ (or !^ with neg) on a text column as a range that
@@ -44,9 +45,10 @@ func prefixEnd(p string) (string, bool) {
 }
 
 // regexpCond compiles ~. On a text column the pattern runs in kw_regexp,
-// narrowed by a range on the literal prefix every match starts with, so
-// that an index can serve it. Other columns hold no strings: only a NULL
-// (matched as "") can match.
+// narrowed by a range that an index can serve: on the literal prefix every
+// match starts with, or, when the column has a Fold copy and it gives a
+// longer prefix (as for "(?i)ci-"), on the folded literal prefix. Other
+// columns hold no strings: only a NULL (matched as "") can match.
 func regexpCond(col *Column, c *cond) sqlExpr {
 	pattern := c.y.(string)
 	if col.Type != Text {
@@ -57,18 +59,42 @@ func regexpCond(col *Column, c *cond) sqlExpr {
 	}
 	match := expr(fmt.Sprintf("kw_regexp(?, %s)", col.funcArg()), []byte(pattern))
 	prefix, _ := regexp.MustCompile(pattern).LiteralPrefix()
+	if col.Fold != "" {
+		if index, ok := foldRegexpIndex(col, pattern, utf8.RuneCountInString(prefix)); ok {
+			return narrowed(index, match)
+		}
+	}
 	if prefix == "" {
 		return match
 	}
-	return join([]sqlExpr{prefixCond(col, prefix, false), match}, " AND ", sqlTrue, sqlFalse)
+	return narrowed(prefixCond(col, prefix, false), match)
 }
 
-// foldCond compiles the C operators. Only a text column holds strings;
-// kw_fold gives the folded value and y is folded already.
+// foldCond compiles the C operators. Only a text column holds strings.
+// On a column with a Fold copy, C=, Cin and C^ are narrowed by an
+// equality or range on the copy.
 func foldCond(col *Column, c *cond) (sqlExpr, bool) {
 	if col.Type != Text || !c.foldable {
 		return sqlFalse, true
 	}
+	exact, ok := foldExact(col, c)
+	if col.Fold == "" {
+		return exact, ok
+	}
+	index, narrows := foldIndex(col, c)
+	if !narrows {
+		return exact, ok
+	}
+	if !ok {
+		exact = genericCond(col, c, nil)
+	}
+	return narrowed(index, exact), true
+}
+
+// foldExact compiles a C operator on a text column exactly: kw_fold gives
+// the folded value and y is folded already. It reports false when kw_cond
+// must do the work.
+func foldExact(col *Column, c *cond) (sqlExpr, bool) {
 	x := fmt.Sprintf("kw_fold(%s)", col.funcArg())
 	y, isString := c.y.(string)
 	switch c.base {

@@ -13,5 +13,7 @@
 // Run evaluates a query on a slice of entries. Table.Compile turns the same
 // query into SQL fragments for a table described by its columns; both paths
 // give identical results. The SQL uses a few Go functions (SQLFunctions)
-// that the storage layer registers with its database driver.
+// that the storage layer registers with its database driver. A store that
+// keeps indexed copies of text columns after Fold (Column.Fold) lets
+// case-insensitive conditions, such as ~ "(?i)ci\.prod", use those indexes.
 package query

@@ -3,3 +3,6 @@ package query
 // SetGenericOnly makes Compile leave every condition to kw_cond, so that
 // tests can check the native SQL translations against it.
 func SetGenericOnly(on bool) { genericOnly.Store(on) }
+
+// FoldedPrefix is foldedPrefix: the folded literal prefix of a pattern.
+var FoldedPrefix = foldedPrefix

@@ -37,12 +37,28 @@ var testTable = &query.Table{
 	DefaultOrder: "e.id",
 }
 
+// foldedTable is testTable with the folded copies of name and note, which
+// the entry table always holds.
+var foldedTable = withFold(testTable, map[string]string{"name": "e.name_fold", "note": "e.note_fold"})
+
+// withFold returns a copy of t whose columns named in folds have Fold set.
+func withFold(t *query.Table, folds map[string]string) *query.Table {
+	out := *t
+	out.Columns = append([]query.Column(nil), t.Columns...)
+	for i, c := range out.Columns {
+		out.Columns[i].Fold = folds[c.Name]
+	}
+	return &out
+}
+
 const testSchema = `CREATE TABLE entry (
 	id INTEGER PRIMARY KEY, name TEXT NOT NULL, note TEXT, score REAL, level INTEGER,
 	active INTEGER NOT NULL, flag INTEGER, created INTEGER NOT NULL, expires INTEGER,
-	tags TEXT NOT NULL, meta TEXT);
+	tags TEXT NOT NULL, meta TEXT, name_fold TEXT NOT NULL, note_fold TEXT);
 CREATE INDEX entry_created ON entry (created);
-CREATE INDEX entry_name ON entry (name);`
+CREATE INDEX entry_name ON entry (name);
+CREATE INDEX entry_name_fold ON entry (name_fold);
+CREATE INDEX entry_note_fold ON entry (note_fold);`
 
 // testEntriesJSON holds the entries in default order. {"$date": "<ISO>"}
 // stands for a date-time (see decode).
@@ -213,69 +229,4 @@ func mustOpenEmpty(tb testing.TB, driverName string) *sql.DB {
 		tb.Fatal(err)
 	}
 	return db
-}
-
-func insertEntry(tb testing.TB, db *sql.DB, e map[string]any) {
-	tb.Helper()
-	var names, marks string
-	var args []any
-	for _, c := range testTable.Columns {
-		if c.Name == "secret" {
-			continue
-		}
-		v, err := c.Type.ToSQL(e[c.Name])
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if names != "" {
-			names, marks = names+", ", marks+", "
-		}
-		names, marks = names+c.Name, marks+"?"
-		args = append(args, v)
-	}
-	q := fmt.Sprintf("INSERT INTO entry (%s) VALUES (%s)", names, marks)
-	if _, err := db.Exec(q, args...); err != nil {
-		tb.Fatal(err)
-	}
-}
-
-// runSQL runs a query the way a store does: count, or select, read the
-// rows and shape them.
-func runSQL(db *sql.DB, f *query.Filter, o *query.Options) (any, error) {
-	st, err := testTable.Compile(f, o)
-	if err != nil {
-		return nil, err
-	}
-	if st.Count {
-		q, args := st.CountSQL("entry e")
-		var n int64
-		err := db.QueryRow(q, args...).Scan(&n)
-		return n, err
-	}
-	q, args := st.SelectSQL(testTable.SelectList(), "entry e")
-	rows, err := db.Query(q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", q, err)
-	}
-	defer rows.Close()
-	var entries []map[string]any
-	for rows.Next() {
-		vals := make([]any, len(testTable.Columns))
-		ptrs := make([]any, len(vals))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		e, err := testTable.Entry(vals)
-		if err != nil {
-			return nil, err
-		}
-		entries = append(entries, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return o.Shape(entries)
 }

@@ -116,7 +116,7 @@ func sqlRegexp(args []driver.Value) (driver.Value, error) {
 
 func sqlFold(args []driver.Value) (driver.Value, error) {
 	if s, ok := textArg(args[0]); ok {
-		return fold(s), nil
+		return Fold(s), nil
 	}
 	return args[0], nil
 }

@@ -50,13 +50,13 @@ func FuzzParseFilters(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, generic := range []bool{false, true} {
-			got, err := runSQLMode(db, flt, nil, generic)
+		for _, m := range sqlModes {
+			got, err := runSQLMode(db, flt, nil, m)
 			if err != nil {
 				t.Fatalf("%s: %v", text, err)
 			}
 			if !reflect.DeepEqual(got, mem) {
-				t.Fatalf("%s (generic %v):\n sql %v\n mem %v", text, generic, summary(t, got), summary(t, mem))
+				t.Fatalf("%s (%s):\n sql %v\n mem %v", text, m.name, summary(t, got), summary(t, mem))
 			}
 		}
 	})

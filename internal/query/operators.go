@@ -103,11 +103,17 @@ func memberOf(want bool, elem, coll any) bool {
 	return false
 }
 
-// fold applies simple case folding to every code point of s.
-func fold(s string) string {
-	return strings.Map(func(r rune) rune {
-		return unicode.ToLower(unicode.ToUpper(r))
-	}, s)
+// Fold applies simple case folding to every code point of s, as the C
+// operators do: each rune r becomes unicode.ToLower(unicode.ToUpper(r)),
+// and a byte that is not UTF-8 becomes U+FFFD. A store that keeps a folded
+// copy of a column (Column.Fold) must compute it with Fold.
+func Fold(s string) string {
+	return strings.Map(foldRune, s)
+}
+
+// foldRune folds one code point.
+func foldRune(r rune) rune {
+	return unicode.ToLower(unicode.ToUpper(r))
 }
 
 // foldValue folds a string, or each element of a list of strings; other
@@ -115,7 +121,7 @@ func fold(s string) string {
 func foldValue(v any) (any, bool) {
 	switch x := v.(type) {
 	case string:
-		return fold(x), true
+		return Fold(x), true
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
@@ -123,7 +129,7 @@ func foldValue(v any) (any, bool) {
 			if !ok {
 				return nil, false
 			}
-			out[i] = fold(s)
+			out[i] = Fold(s)
 		}
 		return out, true
 	}

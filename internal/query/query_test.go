@@ -67,9 +67,9 @@ func TestQuery(t *testing.T) {
 			mem, memErr := query.Run(entries, f, o)
 			checkResult(t, "memory", mem, memErr, tc.want)
 			for _, name := range drivers {
-				for _, generic := range []bool{false, true} {
-					mode := sqlMode(name, generic)
-					got, gotErr := runSQLMode(dbs[name], f, o, generic)
+				for _, m := range sqlModes {
+					mode := name + " " + m.name
+					got, gotErr := runSQLMode(dbs[name], f, o, m)
 					checkResult(t, mode, got, gotErr, tc.want)
 					if !reflect.DeepEqual(got, mem) {
 						t.Errorf("%s: result differs from memory:\n sql %v\n mem %v", mode, got, mem)
@@ -78,21 +78,6 @@ func TestQuery(t *testing.T) {
 			}
 		})
 	}
-}
-
-func sqlMode(driverName string, generic bool) string {
-	if generic {
-		return driverName + " (kw_cond only)"
-	}
-	return driverName
-}
-
-// runSQLMode runs a query through SQL, with or without the native
-// translations of conditions.
-func runSQLMode(db *sql.DB, f *query.Filter, o *query.Options, generic bool) (any, error) {
-	query.SetGenericOnly(generic)
-	defer query.SetGenericOnly(false)
-	return runSQL(db, f, o)
 }
 
 // parseCase parses the filters and then the options of a case; an error

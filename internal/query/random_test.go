@@ -59,11 +59,11 @@ func TestRandomQueries(t *testing.T) {
 			t.Fatalf("%s: %v", options, err)
 		}
 		mem, memErr := query.Run(entries, f, o)
-		for _, generic := range []bool{false, true} {
-			got, err := runSQLMode(db, f, o, generic)
+		for _, m := range sqlModes {
+			got, err := runSQLMode(db, f, o, m)
 			if err != nil && memErr == nil || !reflect.DeepEqual(got, mem) {
-				t.Fatalf("%s %s (generic %v):\n sql %s %v\n mem %s %v",
-					filters, options, generic, summary(t, got), err, summary(t, mem), memErr)
+				t.Fatalf("%s %s (%s):\n sql %s %v\n mem %s %v",
+					filters, options, m.name, summary(t, got), err, summary(t, mem), memErr)
 			}
 		}
 	}

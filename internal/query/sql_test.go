@@ -25,10 +25,10 @@ func compareWithMemory(t *testing.T, dbs map[string]*sql.DB, entries []map[strin
 	}
 	mem, memErr := query.Run(entries, f, o)
 	for name, db := range dbs {
-		for _, generic := range []bool{false, true} {
-			got, err := runSQLMode(db, f, o, generic)
+		for _, m := range sqlModes {
+			got, err := runSQLMode(db, f, o, m)
 			if (err == nil) != (memErr == nil) || !reflect.DeepEqual(got, mem) {
-				t.Errorf("%s %s %s:\n sql %v %v\n mem %v %v", sqlMode(name, generic), filters, options, got, err, mem, memErr)
+				t.Errorf("%s %s %s %s:\n sql %v %v\n mem %v %v", name, m.name, filters, options, got, err, mem, memErr)
 			}
 		}
 	}
@@ -69,22 +69,32 @@ func TestNULInText(t *testing.T) {
 }
 
 // TestIndexUse checks that the common queries of the keys screen can be
-// served by an index on the column.
+// served by an index on the column, or on its folded copy.
 func TestIndexUse(t *testing.T) {
 	db := MustOpenDB(t, "sqlite")
 	// sorted: the index gives the order, at most ties are sorted ("USE
 	// TEMP B-TREE FOR LAST TERM OF ORDER BY"), never the whole result.
+	const foldRange = "SEARCH e USING INDEX entry_name_fold (name_fold>? AND name_fold<?)"
 	for _, tc := range []struct {
 		filters, options, want string
 		sorted                 bool
+		table                  *query.Table
 	}{
-		{`[]`, `{"order_by":["-created"],"limit":50}`, "SCAN e USING INDEX entry_created", true},
-		{`[]`, `{"order_by":["nulls_first:-created"],"limit":50}`, "SCAN e USING INDEX entry_created", true},
-		{`[["name","^","ci"]]`, `{}`, "SEARCH e USING INDEX entry_name (name>? AND name<?)", false},
-		{`[["name","~","ci-.*"]]`, `{}`, "SEARCH e USING INDEX entry_name (name>? AND name<?)", false},
-		{`[["name","=","admin"]]`, `{}`, "SEARCH e USING INDEX entry_name (name=?)", false},
+		{`[]`, `{"order_by":["-created"],"limit":50}`, "SCAN e USING INDEX entry_created", true, testTable},
+		{`[]`, `{"order_by":["nulls_first:-created"],"limit":50}`, "SCAN e USING INDEX entry_created", true, testTable},
+		{`[["name","^","ci"]]`, `{}`, "SEARCH e USING INDEX entry_name (name>? AND name<?)", false, testTable},
+		{`[["name","~","ci-.*"]]`, `{}`, "SEARCH e USING INDEX entry_name (name>? AND name<?)", false, testTable},
+		{`[["name","=","admin"]]`, `{}`, "SEARCH e USING INDEX entry_name (name=?)", false, testTable},
 		{`[["created",">",{"$date":1704067200000}]]`, `{"order_by":["-created"]}`,
-			"SEARCH e USING INDEX entry_created (created>?)", true},
+			"SEARCH e USING INDEX entry_created (created>?)", true, testTable},
+		{`[["name","~","(?i)ci-"]]`, `{}`, foldRange, false, foldedTable},
+		{`[["name","~","(?i)ci\\.prod.*"]]`, `{"count":true}`, foldRange, false, foldedTable},
+		{`[["name","~","(?i)\u212Aey-0001"]]`, `{"order_by":["-created"],"limit":50}`, foldRange, false, foldedTable},
+		{`[["name","C^","CI-"]]`, `{}`, foldRange, false, foldedTable},
+		{`[["name","C=","ADMIN"]]`, `{}`, "SEARCH e USING INDEX entry_name_fold (name_fold=?)", false, foldedTable},
+		{`[["name","Cin",["ADMIN","CI"]]]`, `{}`, "SEARCH e USING INDEX entry_name_fold (name_fold=?)", false, foldedTable},
+		{`[["name","~","ci-"]]`, `{}`, "SEARCH e USING INDEX entry_name (name>? AND name<?)", false, foldedTable},
+		{`[["OR",[["name","~","(?i)ci"],["note","~","(?i)ci"]]]]`, `{}`, "MULTI-INDEX OR", false, foldedTable},
 	} {
 		f, err := query.ParseFilters("filters", decode(t, tc.filters).([]any))
 		if err != nil {
@@ -94,11 +104,14 @@ func TestIndexUse(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := testTable.Compile(f, o)
+		st, err := tc.table.Compile(f, o)
 		if err != nil {
 			t.Fatal(err)
 		}
-		q, args := st.SelectSQL(testTable.SelectList(), "entry e")
+		q, args := st.SelectSQL(tc.table.SelectList(), "entry e")
+		if st.Count {
+			q, args = st.CountSQL("entry e")
+		}
 		plan := queryPlan(t, db, q, args)
 		if !strings.Contains(plan, tc.want) || strings.Contains(plan, "FOR ORDER BY") && tc.sorted {
 			t.Errorf("%s %s: plan\n%s\nwant %q", tc.filters, tc.options, plan, tc.want)
@@ -126,7 +139,8 @@ func queryPlan(t *testing.T, db *sql.DB, q string, args []any) string {
 }
 
 // BenchmarkRegexp100k filters 100,000 rows with ~, as the keys screen's
-// search does, and orders the page by creation date.
+// search does, and orders the page by creation date, on the table without
+// and with the folded copy of the name.
 func BenchmarkRegexp100k(b *testing.B) {
 	db := mustOpenEmpty(b, "sqlite")
 	tx, err := db.Begin()
@@ -135,8 +149,9 @@ func BenchmarkRegexp100k(b *testing.B) {
 	}
 	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
 	for i := 0; i < 100000; i++ {
-		_, err := tx.Exec(`INSERT INTO entry (id, name, active, created, tags) VALUES (?, ?, 1, ?, '[]')`,
-			i+1, fmt.Sprintf("key-%06d", i), base+int64(i)*1000)
+		name := fmt.Sprintf("key-%06d", i)
+		_, err := tx.Exec(`INSERT INTO entry (id, name, name_fold, active, created, tags) VALUES (?, ?, ?, 1, ?, '[]')`,
+			i+1, name, query.Fold(name), base+int64(i)*1000)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -144,15 +159,17 @@ func BenchmarkRegexp100k(b *testing.B) {
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)
 	}
-	for _, pattern := range []string{"(?i).*12", "(?i)none", "key-0012"} {
+	o, _ := query.ParseOptions("options", map[string]any{"order_by": []any{"-created"}, "limit": int64(50)})
+	for _, pattern := range []string{"(?i).*12", "(?i)none", "key-0012", "(?i)KEY-0012"} {
 		f, _ := query.ParseFilters("filters", []any{[]any{"name", "~", pattern}})
-		o, _ := query.ParseOptions("options", map[string]any{"order_by": []any{"-created"}, "limit": int64(50)})
-		b.Run(pattern, func(b *testing.B) {
-			for b.Loop() {
-				if _, err := runSQL(db, f, o); err != nil {
-					b.Fatal(err)
+		for _, m := range sqlModes[:2] {
+			b.Run(pattern+"/"+m.name, func(b *testing.B) {
+				for b.Loop() {
+					if _, err := runSQLMode(db, f, o, m); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }

@@ -31,6 +31,53 @@ type Column struct {
 	Type ColumnType
 	// Nullable must be set when the expression can be NULL.
 	Nullable bool
+	// Fold, for a Text column, is an optional SQL expression giving the
+	// value after Fold, e.g. "k.name_fold": a stored copy, kept by the
+	// store on every write and NULL exactly when the value is, that an
+	// index can serve. Case-insensitive conditions (C=, Cin with a list,
+	// C^, and ~ with a pattern such as "(?i)ci\.prod") then narrow the rows
+	// with it; the exact check still decides each row.
+	Fold string
+	// Join is set for a column of another table that the store joins in.
+	Join *Join
+}
+
+// Join describes how the store reaches the table of a joined column: its
+// FROM clause joins From to the main table with an inner join on Key = ID,
+// ID being unique in From.
+//
+// A condition on the column that an index narrows (~ with a literal
+// prefix; C=, Cin and C^ on a column with Fold) is then compiled as
+// "Key IN (SELECT ID FROM From WHERE ...)", which an index on Key can
+// serve: SQLite can answer an OR of it with narrowed conditions on the
+// main table's own columns with one index per branch instead of a scan.
+// Other conditions stay tests of the joined row, which keeps the plans
+// that suit them (such as reading a page in index order).
+type Join struct {
+	// Key is the main table's expression holding the joined row's ID, e.g.
+	// "k.user_id".
+	Key string
+	// From is the joined table with the alias used by the column's Expr
+	// and Fold, e.g. "users u".
+	From string
+	// ID is the joined table's unique key, e.g. "u.id".
+	ID string
+}
+
+// through tests e, a condition on the joined table, through the join key
+// when an index narrows it. Since the join is an inner join on a unique
+// ID, a row's joined row meets e exactly when Key is the ID of a row of
+// From meeting e.
+func (j *Join) through(e sqlExpr) sqlExpr {
+	if j == nil || !e.narrowed {
+		return e
+	}
+	return expr(fmt.Sprintf("%s IN (SELECT %s FROM %s WHERE %s)", j.Key, j.ID, j.From, e.sql), e.args...)
+}
+
+// valid reports whether every part of j is set.
+func (j *Join) valid() bool {
+	return j == nil || (j.Key != "" && j.From != "" && j.ID != "")
 }
 
 // Table describes how entries are stored: one column per top-level field.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/keyward/keyward"
+	"github.com/keyward/keyward/internal/query"
 )
 
 func nullString(s string) any {
@@ -21,10 +22,10 @@ func (t *accountTx) CreateUser(ctx context.Context, u *keyward.User) error {
 	if u.CreatedAt.IsZero() {
 		u.CreatedAt = time.Now().UTC()
 	}
-	res, err := t.tx.ExecContext(ctx, `INSERT INTO users (uid, username, full_name, password_hash,
-		password_disabled, locked, group_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		u.UID, u.Username, u.FullName, nullString(u.PasswordHash), u.PasswordDisabled, u.Locked, u.GroupID,
-		u.CreatedAt.UnixMilli())
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO users (uid, username, username_fold, full_name, password_hash,
+		password_disabled, locked, group_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.UID, u.Username, query.Fold(u.Username), u.FullName, nullString(u.PasswordHash), u.PasswordDisabled,
+		u.Locked, u.GroupID, u.CreatedAt.UnixMilli())
 	if err != nil {
 		return fmt.Errorf("create user: %w", err)
 	}
@@ -36,9 +37,10 @@ func (t *accountTx) CreateUser(ctx context.Context, u *keyward.User) error {
 
 // UpdateUser implements keyward.AccountTx.
 func (t *accountTx) UpdateUser(ctx context.Context, u *keyward.User) error {
-	_, err := t.tx.ExecContext(ctx, `UPDATE users SET uid = ?, username = ?, full_name = ?, password_hash = ?,
-		password_disabled = ?, locked = ?, group_id = ? WHERE id = ?`,
-		u.UID, u.Username, u.FullName, nullString(u.PasswordHash), u.PasswordDisabled, u.Locked, u.GroupID, u.ID)
+	_, err := t.tx.ExecContext(ctx, `UPDATE users SET uid = ?, username = ?, username_fold = ?, full_name = ?,
+		password_hash = ?, password_disabled = ?, locked = ?, group_id = ? WHERE id = ?`,
+		u.UID, u.Username, query.Fold(u.Username), u.FullName, nullString(u.PasswordHash), u.PasswordDisabled,
+		u.Locked, u.GroupID, u.ID)
 	if err != nil {
 		return fmt.Errorf("update user: %w", err)
 	}

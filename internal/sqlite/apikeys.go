@@ -124,8 +124,9 @@ func keyTable(v keyward.KeyView) *query.Table {
 	}
 	cols := []query.Column{
 		{Name: "id", Expr: "k.id", Type: query.Int},
-		{Name: "name", Expr: "k.name", Type: query.Text},
-		{Name: "username", Expr: "u.username", Type: query.Text},
+		{Name: "name", Expr: "k.name", Type: query.Text, Fold: "k.name_fold"},
+		{Name: "username", Expr: "u.username", Type: query.Text, Fold: "u.username_fold",
+			Join: &query.Join{Key: "k.user_id", From: "users u", ID: "u.id"}},
 		{Name: "user_identifier", Expr: "k.user_id", Type: query.Int},
 		hash,
 		{Name: "created_at", Expr: "k.created_at", Type: query.DateTime},

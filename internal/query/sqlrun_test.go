@@ -1,0 +1,115 @@
+package query_test
+
+import (
+	"database/sql"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/keyward/keyward/internal/query"
+)
+
+// insertEntry stores e, with the folded copies of its text columns that
+// have one in foldedTable.
+func insertEntry(tb testing.TB, db *sql.DB, e map[string]any) {
+	tb.Helper()
+	mustInsert(tb, db, "entry", foldedTable, e)
+}
+
+// mustInsert stores e in table name, whose columns are named as the
+// fields of t (after the alias), with the Fold copies computed.
+func mustInsert(tb testing.TB, db *sql.DB, name string, t *query.Table, e map[string]any) {
+	tb.Helper()
+	var cols []string
+	var args []any
+	for _, c := range t.Columns {
+		if c.Join != nil || strings.HasPrefix(c.Expr, "'") {
+			continue
+		}
+		v, err := c.Type.ToSQL(e[c.Name])
+		if err != nil {
+			tb.Fatal(err)
+		}
+		cols, args = append(cols, c.Name), append(args, v)
+		if c.Fold != "" {
+			cols = append(cols, c.Fold[strings.Index(c.Fold, ".")+1:])
+			if s, ok := v.(string); ok {
+				v = query.Fold(s)
+			}
+			args = append(args, v)
+		}
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ")
+	q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", name, strings.Join(cols, ", "), marks)
+	if _, err := db.Exec(q, args...); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// sqlMode is one way of running a query through SQL.
+type sqlMode struct {
+	name    string
+	table   *query.Table
+	generic bool // every condition in kw_cond
+}
+
+// sqlModes run the native translations on testTable and on foldedTable,
+// and kw_cond alone.
+var sqlModes = []sqlMode{
+	{name: "native", table: testTable},
+	{name: "folded", table: foldedTable},
+	{name: "kw_cond only", table: testTable, generic: true},
+}
+
+// runSQLMode runs a query on the entry table in mode m.
+func runSQLMode(db *sql.DB, f *query.Filter, o *query.Options, m sqlMode) (any, error) {
+	query.SetGenericOnly(m.generic)
+	defer query.SetGenericOnly(false)
+	return runTableSQL(db, m.table, "entry e", f, o)
+}
+
+// runSQL runs a query on the entry table with the native translations.
+func runSQL(db *sql.DB, f *query.Filter, o *query.Options) (any, error) {
+	return runTableSQL(db, testTable, "entry e", f, o)
+}
+
+// runTableSQL runs a query the way a store does: count, or select, read
+// the rows of table t from "from" and shape them.
+func runTableSQL(db *sql.DB, t *query.Table, from string, f *query.Filter, o *query.Options) (any, error) {
+	st, err := t.Compile(f, o)
+	if err != nil {
+		return nil, err
+	}
+	if st.Count {
+		q, args := st.CountSQL(from)
+		var n int64
+		err := db.QueryRow(q, args...).Scan(&n)
+		return n, err
+	}
+	q, args := st.SelectSQL(t.SelectList(), from)
+	rows, err := db.Query(q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", q, err)
+	}
+	defer rows.Close()
+	var entries []map[string]any
+	for rows.Next() {
+		vals := make([]any, len(t.Columns))
+		ptrs := make([]any, len(vals))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		e, err := t.Entry(vals)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return o.Shape(entries)
+}
