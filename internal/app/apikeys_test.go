@@ -139,7 +139,7 @@ func TestKeyLoginAndSession(t *testing.T) {
 	if me["pw_name"] != "svc" || !strings.Contains(roles, "SHARING_ADMIN") || !strings.Contains(apptest.String(me["account_attributes"]), "API_KEY") {
 		t.Fatalf("auth.me %s", apptest.String(me))
 	}
-	for _, bad := range []string{raw[:len(raw)-1] + "x", "nope", itoa(int(id)) + "-" + strings.Repeat("A", 64), "999-" + raw[len(raw)-64:]} {
+	for _, bad := range []string{apptest.WrongSecret(raw), "nope", itoa(int(id)) + "-" + strings.Repeat("A", 64), "999-" + raw[len(raw)-64:]} {
 		if got := apptest.MustDial(t, srv.WSURL("current")).KeyLogin("svc", bad); got != "AUTH_ERR" {
 			t.Fatalf("key %q: %s", bad, got)
 		}
@@ -171,7 +171,7 @@ func TestKeyExpiry(t *testing.T) { // acceptance 6 and 17 (expiry)
 	if got := apptest.MustDial(t, srv.WSURL("current")).KeyLogin("admin", raw); got != "EXPIRED" {
 		t.Fatalf("expired key, right secret: %s", got)
 	}
-	if got := apptest.MustDial(t, srv.WSURL("current")).KeyLogin("admin", raw[:len(raw)-1]+"0"); got != "AUTH_ERR" {
+	if got := apptest.MustDial(t, srv.WSURL("current")).KeyLogin("admin", apptest.WrongSecret(raw)); got != "AUTH_ERR" {
 		t.Fatalf("expired key, wrong secret: %s", got)
 	}
 	id, _ := apptest.Int(e["id"])

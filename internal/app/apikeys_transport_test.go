@@ -30,7 +30,7 @@ func TestInsecureTransportRevokes(t *testing.T) { // acceptance 7, 11
 	admin := srv.MustSetupAdmin(t)
 	id, raw := apptest.MustCreateKey(t, admin, "Test API Key", "admin")
 	insecure := func() *apptest.Client { return apptest.MustDialHeader(t, srv.WSURL("current"), plainProxy) }
-	if got := insecure().KeyLogin("admin", raw[:len(raw)-1]+"0"); got != "AUTH_ERR" {
+	if got := insecure().KeyLogin("admin", apptest.WrongSecret(raw)); got != "AUTH_ERR" {
 		t.Fatalf("wrong secret over ws://: %s", got)
 	}
 	if e := admin.MustResult("api_key.get_instance", id).(map[string]any); e["revoked"] != false {

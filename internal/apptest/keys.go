@@ -24,3 +24,14 @@ func (c *Client) KeyLogin(username, key string) string {
 	s, _ := r["response_type"].(string)
 	return s
 }
+
+// WrongSecret returns raw with its last character changed: the same key id
+// with a secret that is surely wrong.
+func WrongSecret(raw string) string {
+	last := raw[len(raw)-1]
+	swap := byte('0')
+	if last == '0' {
+		swap = '1'
+	}
+	return raw[:len(raw)-1] + string(swap)
+}

@@ -44,9 +44,17 @@ func findKey(ctx context.Context, q queryer, id int64) (*keyward.APIKey, error) 
 	return k, nil
 }
 
-// FindKey returns the key with that id, or nil.
+// FindKey returns the key with that id, or nil. It is on every key login,
+// so its statement is prepared once (per pooled connection) and reused.
 func (db *DB) FindKey(ctx context.Context, id int64) (*keyward.APIKey, error) {
-	return findKey(ctx, db.read, id)
+	k, err := scanKey(db.findKeyStmt.QueryRowContext(ctx, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find key %d: %w", id, err)
+	}
+	return k, nil
 }
 
 // KeysGeneration returns a number that changes with every committed change

@@ -22,6 +22,8 @@ type DB struct {
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 
+	findKeyStmt *sql.Stmt // FindKey, on the readers
+
 	audits     chan *auditItem // records waiting for the audit writer
 	stopped    chan struct{}   // closed by Close
 	writerDone chan struct{}   // closed when the audit writer has stopped
@@ -59,6 +61,11 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		_ = db.write.Close()
 		return nil, err
 	}
+	if db.findKeyStmt, err = db.read.PrepareContext(ctx, `SELECT `+keyColumns+` FROM api_keys WHERE id = ?`); err != nil {
+		_ = db.read.Close()
+		_ = db.write.Close()
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
 	db.audits, db.stopped, db.writerDone = make(chan *auditItem, 4096), make(chan struct{}), make(chan struct{})
 	go db.auditWriter()
 	return db, nil
@@ -80,7 +87,7 @@ func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		close(db.stopped)
 		<-db.writerDone
-		err = errors.Join(db.read.Close(), db.write.Close())
+		err = errors.Join(db.findKeyStmt.Close(), db.read.Close(), db.write.Close())
 	})
 	return err
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 //go:embed migrations/*.sql
@@ -77,7 +78,35 @@ func (db *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("database %s was written by a newer Keyward (schema version %d; this one knows up to %d): "+
 			"upgrade Keyward or restore a backup", db.path, v, len(all))
 	}
-	return nil
+	return db.refold(ctx)
+}
+
+// refold recomputes the case-folded search columns when the Unicode tables
+// they were made with differ from this binary's (a Go upgrade), so searches
+// never miss a row. Names go to kw_fold as blobs: as text, one holding a
+// NUL would reach the function cut short.
+func (db *DB) refold(ctx context.Context) error {
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		var made string
+		err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT text FROM meta_text WHERE key = 'fold_unicode'), '')`).Scan(&made)
+		if err != nil || made == unicode.Version {
+			return err
+		}
+		for _, stmt := range []string{
+			`UPDATE api_keys SET name_fold = kw_fold(CAST(name AS BLOB))`,
+			`UPDATE users SET username_fold = kw_fold(CAST(username AS BLOB))`,
+			`INSERT INTO meta_text (key, text) VALUES ('fold_unicode', ?) ON CONFLICT (key) DO UPDATE SET text = excluded.text`,
+		} {
+			args := []any{}
+			if strings.Contains(stmt, "?") {
+				args = append(args, unicode.Version)
+			}
+			if _, err := tx.ExecContext(ctx, stmt, args...); err != nil {
+				return fmt.Errorf("refold search columns: %w", err)
+			}
+		}
+		return nil
+	})
 }
 
 type queryer interface {
