@@ -69,6 +69,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opti
 		o(a)
 	}
 	db.Now = a.now
+	db.OnAuditError = func(err error) { log.Error("write audit records", "error", err) }
 	if err := a.build(ctx); err != nil {
 		db.Close()
 		return nil, err

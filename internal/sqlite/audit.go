@@ -41,8 +41,12 @@ func (db *DB) AddAudit(ctx context.Context, entry map[string]any) error {
 	return db.enqueueAudit(ctx, values)
 }
 
-// QueryAudit runs a query over the audit trail in SQL.
+// QueryAudit runs a query over the audit trail in SQL, after the records
+// queued so far are written.
 func (db *DB) QueryAudit(ctx context.Context, f *query.Filter, o *query.Options) (any, error) {
+	if err := db.flushAudit(ctx); err != nil {
+		return nil, err
+	}
 	return db.runQuery(ctx, auditTable, "audit a", f, o)
 }
 

@@ -8,34 +8,31 @@ import (
 )
 
 // Audit records are written by one goroutine that commits every record
-// waiting at that moment in one transaction (group commit): a login then
-// waits for one disk sync shared with every other login of that moment,
-// instead of each waiting for its own. A record is acknowledged only once
-// its transaction has committed.
+// waiting at that moment in one transaction (group commit). Callers do not
+// wait for the commit: a login's answer does not depend on its record, and
+// waiting for a disk sync cost a third of the login rate. The queue is
+// bounded (a full queue makes callers wait, so nothing is dropped) and
+// Close writes whatever is queued; a crash can lose only the records of
+// the last moments before it. docs/DECISIONS.md records this trade.
 
 const maxAuditBatch = 512
 
+// auditItem is a record to write, or (flushed set) a barrier that is
+// closed once everything queued before it is committed.
 type auditItem struct {
-	values []any
-	done   chan error
+	values  []any
+	flushed chan struct{}
 }
 
 var errClosed = errors.New("sqlite: database closed")
 
-// enqueueAudit hands a record to the writer and waits until it is
-// committed.
+// enqueueAudit hands a record to the writer.
 func (db *DB) enqueueAudit(ctx context.Context, values []any) error {
-	it := &auditItem{values: values, done: make(chan error, 1)}
 	select {
-	case db.audits <- it:
+	case db.audits <- &auditItem{values: values}:
+		return nil
 	case <-db.stopped:
 		return errClosed
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	select {
-	case err := <-it.done:
-		return err
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -49,27 +46,66 @@ func (db *DB) auditWriter() {
 		select {
 		case first = <-db.audits:
 		case <-db.stopped:
-			db.failPending()
+			for batch := db.waiting(nil); len(batch) > 0; batch = db.waiting(nil) {
+				db.logAuditError(db.writeAudit(batch))
+			}
 			return
 		}
-		batch := []*auditItem{first}
-	more:
-		for len(batch) < maxAuditBatch {
-			select {
-			case it := <-db.audits:
-				batch = append(batch, it)
-			default:
-				break more
-			}
+		db.logAuditError(db.writeAudit(db.waiting(first)))
+	}
+}
+
+// flushAudit waits until every record queued so far is committed, so an
+// audit query sees the records of the calls before it.
+func (db *DB) flushAudit(ctx context.Context) error {
+	it := &auditItem{flushed: make(chan struct{})}
+	select {
+	case db.audits <- it:
+	case <-db.stopped:
+		return errClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-it.flushed:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// waiting returns first (if any) and every record queued behind it, up to
+// a batch.
+func (db *DB) waiting(first *auditItem) []*auditItem {
+	var batch []*auditItem
+	if first != nil {
+		batch = append(batch, first)
+	}
+	for len(batch) < maxAuditBatch {
+		select {
+		case it := <-db.audits:
+			batch = append(batch, it)
+		default:
+			return batch
 		}
-		err := db.writeAudit(batch)
-		for _, it := range batch {
-			it.done <- err
-		}
+	}
+	return batch
+}
+
+func (db *DB) logAuditError(err error) {
+	if err != nil && db.OnAuditError != nil {
+		db.OnAuditError(err)
 	}
 }
 
 func (db *DB) writeAudit(batch []*auditItem) error {
+	defer func() {
+		for _, it := range batch {
+			if it.flushed != nil {
+				close(it.flushed)
+			}
+		}
+	}()
 	ctx := context.Background()
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO audit (audit_id, message_timestamp, timestamp, address, username,
@@ -79,22 +115,13 @@ func (db *DB) writeAudit(batch []*auditItem) error {
 		}
 		defer stmt.Close()
 		for _, it := range batch {
+			if it.flushed != nil {
+				continue
+			}
 			if _, err := stmt.ExecContext(ctx, it.values...); err != nil {
 				return fmt.Errorf("add audit record: %w", err)
 			}
 		}
 		return nil
 	})
-}
-
-// failPending answers records still queued when the database closes.
-func (db *DB) failPending() {
-	for {
-		select {
-		case it := <-db.audits:
-			it.done <- errClosed
-		default:
-			return
-		}
-	}
 }

@@ -21,6 +21,9 @@ type DB struct {
 	read  *sql.DB
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// OnAuditError is told when a batch of audit records cannot be written
+	// (the writer goes on with the next batch).
+	OnAuditError func(error)
 
 	findKeyStmt *sql.Stmt // FindKey, on the readers
 
