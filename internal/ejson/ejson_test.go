@@ -2,6 +2,7 @@ package ejson_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -27,13 +28,13 @@ func TestDecode(t *testing.T) {
 		{"OK/calendar date", `{"$type": "date", "$value": "2026-01-31"}`, ejson.Date{Year: 2026, Month: 1, Day: 31}},
 		{"OK/ipv4 interface", `{"$ipv4_interface": "10.0.0.1/24"}`, ejson.Interface{Family: "ipv4", Address: "10.0.0.1/24"}},
 		{"OK/date with extra key is an object", `{"$date": 1, "x": 2}`,
-			&ejson.Object{Keys: []string{"$date", "x"}, Values: map[string]any{"$date": json.Number("1"), "x": json.Number("2")}}},
+			&ejson.Object{Keys: []string{"$date", "x"}, Vals: []any{json.Number("1"), json.Number("2")}}},
 		{"OK/other dollar key is an object", `{"$foo": 1}`,
-			&ejson.Object{Keys: []string{"$foo"}, Values: map[string]any{"$foo": json.Number("1")}}},
+			&ejson.Object{Keys: []string{"$foo"}, Vals: []any{json.Number("1")}}},
 		{"OK/key order and last duplicate", `{"b": 1, "a": 2, "b": 3}`,
-			&ejson.Object{Keys: []string{"b", "a"}, Values: map[string]any{"b": json.Number("3"), "a": json.Number("2")}}},
+			&ejson.Object{Keys: []string{"b", "a"}, Vals: []any{json.Number("3"), json.Number("2")}}},
 		{"OK/nested date", `[{"x": {"$date": 0}}]`,
-			[]any{&ejson.Object{Keys: []string{"x"}, Values: map[string]any{"x": time.UnixMilli(0).UTC()}}}},
+			[]any{&ejson.Object{Keys: []string{"x"}, Vals: []any{time.UnixMilli(0).UTC()}}}},
 		{"OK/escapes", `"a\n\u00e9\ud83d\ude00\ud800"`, "a\né😀\ufffd"},
 	}
 	for _, tt := range tests {
@@ -89,7 +90,7 @@ func TestMarshal(t *testing.T) {
 		{"OK/date truncated to seconds", time.UnixMilli(1767225600999), `{"$date":1767225600000}`},
 		{"OK/map keys sorted", map[string]any{"b": 1, "a": []any{true, nil}}, `{"a":[true,null],"b":1}`},
 		{"OK/set", ejson.Set{"x"}, `{"$set":["x"]}`},
-		{"OK/object keeps order", &ejson.Object{Keys: []string{"z", "a"}, Values: map[string]any{"z": 1, "a": 2}}, `{"z":1,"a":2}`},
+		{"OK/object keeps order", &ejson.Object{Keys: []string{"z", "a"}, Vals: []any{1, 2}}, `{"z":1,"a":2}`},
 		{"OK/string escapes", "a\"\\\x01\u2028<", `"a\"\\\u0001` + "\u2028" + `<"`},
 		{"OK/invalid UTF-8 replaced", "a\xffb", `"a\ufffdb"`},
 		{"OK/number literal", json.Number("1e3"), `1e3`},
@@ -150,4 +151,24 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("re-encoded %q does not decode: %v", out, err)
 		}
 	})
+}
+
+func TestManyKeys(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range 100000 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"k%d":%d`, i%50000, i)
+	}
+	b.WriteString("}")
+	v, err := ejson.Decode([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := v.(*ejson.Object)
+	if got, _ := o.Get("k7"); o.Len() != 50000 || got != json.Number("50007") {
+		t.Fatalf("%d keys, k7 = %v", o.Len(), got)
+	}
 }

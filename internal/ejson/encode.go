@@ -112,7 +112,19 @@ func appendMap(buf []byte, m map[string]any) ([]byte, error) {
 }
 
 func appendObject(buf []byte, o *Object) ([]byte, error) {
-	return appendMembers(buf, o.Keys, func(k string) any { return o.Values[k] })
+	buf = append(buf, '{')
+	var err error
+	for i, k := range o.Keys {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = AppendString(buf, k)
+		buf = append(buf, ':')
+		if buf, err = Append(buf, o.Vals[i]); err != nil {
+			return buf, err
+		}
+	}
+	return append(buf, '}'), nil
 }
 
 func appendMembers(buf []byte, keys []string, get func(string) any) ([]byte, error) {

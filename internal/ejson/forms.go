@@ -14,8 +14,7 @@ import (
 func decodeForm(o *Object) (any, error) {
 	switch len(o.Keys) {
 	case 1:
-		k := o.Keys[0]
-		v := o.Values[k]
+		k, v := o.Keys[0], o.Vals[0]
 		switch k {
 		case "$date":
 			return decodeDate(v)
@@ -29,8 +28,8 @@ func decodeForm(o *Object) (any, error) {
 			return decodeInterface(k, "ipv6", v)
 		}
 	case 2:
-		if t, ok := o.Values["$type"]; ok && t == "date" {
-			if v, ok := o.Values["$value"]; ok {
+		if t, ok := o.Get("$type"); ok && t == "date" {
+			if v, ok := o.Get("$value"); ok {
 				return decodeCalendarDate(v)
 			}
 		}

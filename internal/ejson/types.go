@@ -2,30 +2,61 @@ package ejson
 
 import "time"
 
-// Object is a decoded JSON object that remembers the order of its keys.
-// A duplicated key keeps its first position and its last value.
+// Object is a decoded JSON object that remembers the order of its keys:
+// Vals[i] is the value of Keys[i]. A duplicated key keeps its first
+// position and its last value. Objects in requests are small, so lookups
+// scan the keys; past indexFrom keys an index keeps a hostile object of
+// many keys from costing quadratic time.
 type Object struct {
-	Keys   []string
-	Values map[string]any
+	Keys  []string
+	Vals  []any
+	index map[string]int
 }
+
+const indexFrom = 16
 
 // Get returns the value of key and whether it is present.
 func (o *Object) Get(key string) (any, bool) {
-	v, ok := o.Values[key]
-	return v, ok
+	if i := o.find(key); i >= 0 {
+		return o.Vals[i], true
+	}
+	return nil, false
+}
+
+func (o *Object) find(key string) int {
+	if o.index != nil {
+		if i, ok := o.index[key]; ok {
+			return i
+		}
+		return -1
+	}
+	for i, k := range o.Keys {
+		if k == key {
+			return i
+		}
+	}
+	return -1
 }
 
 // Len returns the number of distinct keys.
 func (o *Object) Len() int { return len(o.Keys) }
 
 func (o *Object) set(key string, v any) {
-	if o.Values == nil {
-		o.Values = make(map[string]any)
+	if i := o.find(key); i >= 0 {
+		o.Vals[i] = v
+		return
 	}
-	if _, ok := o.Values[key]; !ok {
-		o.Keys = append(o.Keys, key)
+	o.Keys = append(o.Keys, key)
+	o.Vals = append(o.Vals, v)
+	switch {
+	case o.index != nil:
+		o.index[key] = len(o.Keys) - 1
+	case len(o.Keys) > indexFrom:
+		o.index = make(map[string]int, 2*len(o.Keys))
+		for i, k := range o.Keys {
+			o.index[k] = i
+		}
 	}
-	o.Values[key] = v
 }
 
 // TimeOfDay is a decoded {"$time": "HH:MM:SS"}.
@@ -56,8 +87,8 @@ func Plain(v any) any {
 	switch x := v.(type) {
 	case *Object:
 		m := make(map[string]any, len(x.Keys))
-		for _, k := range x.Keys {
-			m[k] = Plain(x.Values[k])
+		for i, k := range x.Keys {
+			m[k] = Plain(x.Vals[i])
 		}
 		return m
 	case []any:

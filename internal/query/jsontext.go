@@ -46,9 +46,14 @@ func writeJSON(b *bytes.Buffer, v any) {
 		writeArray(b, x)
 		b.WriteByte('}')
 	case map[string]any:
-		writeObject(b, sortedKeys(x), x)
+		keys := sortedKeys(x)
+		vals := make([]any, len(keys))
+		for i, k := range keys {
+			vals[i] = x[k]
+		}
+		writeObject(b, keys, vals)
 	case *ejson.Object:
-		writeObject(b, x.Keys, x.Values)
+		writeObject(b, x.Keys, x.Vals)
 	default:
 		writeEJSON(b, v)
 	}
@@ -100,7 +105,7 @@ func writeArray(b *bytes.Buffer, items []any) {
 	b.WriteByte(']')
 }
 
-func writeObject(b *bytes.Buffer, keys []string, values map[string]any) {
+func writeObject(b *bytes.Buffer, keys []string, values []any) {
 	b.WriteByte('{')
 	for i, k := range keys {
 		if i > 0 {
@@ -108,7 +113,7 @@ func writeObject(b *bytes.Buffer, keys []string, values map[string]any) {
 		}
 		writeString(b, k)
 		b.WriteByte(':')
-		writeJSON(b, values[k])
+		writeJSON(b, values[i])
 	}
 	b.WriteByte('}')
 }

@@ -52,8 +52,8 @@ func (s *Schema) redact(v any) any {
 
 func redactFields(fields []Field, o *ejson.Object) map[string]any {
 	out := make(map[string]any, len(o.Keys))
-	for _, k := range o.Keys {
-		v := o.Values[k]
+	for i, k := range o.Keys {
+		v := o.Vals[i]
 		out[k] = ejson.Plain(v)
 		for _, f := range fields {
 			if f.Name == k {

@@ -174,12 +174,12 @@ func (s *Schema) validateObject(attr string, v any, errs *keyward.ValidationErro
 			out[f.Name] = f.Schema.defaultOf(f.Default)
 		}
 	}
-	for _, k := range obj.Keys {
+	for i, k := range obj.Keys {
 		if known[k] {
 			continue
 		}
 		if s.AllowExtra {
-			out[k] = ejson.Plain(obj.Values[k])
+			out[k] = ejson.Plain(obj.Vals[i])
 		} else {
 			errs.Add(Join(attr, k), "Extra inputs are not permitted")
 		}
@@ -202,10 +202,11 @@ func (s *Schema) validateUnion(attr string, v any, errs *keyward.ValidationError
 		if tag != variant.Tag {
 			continue
 		}
-		rest := &ejson.Object{Keys: make([]string, 0, len(obj.Keys)), Values: obj.Values}
-		for _, k := range obj.Keys {
+		rest := &ejson.Object{Keys: make([]string, 0, len(obj.Keys)), Vals: make([]any, 0, len(obj.Keys))}
+		for i, k := range obj.Keys {
 			if k != s.Tag {
 				rest.Keys = append(rest.Keys, k)
+				rest.Vals = append(rest.Vals, obj.Vals[i])
 			}
 		}
 		out, _ := variant.Schema.validateObject(Join(attr, variant.Tag), rest, errs).(map[string]any)
