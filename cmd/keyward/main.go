@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -88,6 +89,20 @@ Every setting is a flag --name or an environment variable KEYWARD_NAME.
 `)
 }
 
+// cpuProfile writes a CPU profile of the server to path until stop is
+// called (KEYWARD_CPU_PROFILE, for developers measuring with keyward bench).
+func cpuProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
 // serve starts the server, prints its URL and runs until ctx ends.
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer, lookup func(string) (string, bool)) error {
 	fs := flag.NewFlagSet("keyward serve", flag.ContinueOnError)
@@ -97,6 +112,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, lookup 
 		return err
 	}
 	log := cfg.Logger(stderr)
+	if path, ok := lookup("KEYWARD_CPU_PROFILE"); ok && path != "" {
+		stop, err := cpuProfile(path)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	a, err := app.New(ctx, cfg, log)
 	if err != nil {
 		return err

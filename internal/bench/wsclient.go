@@ -12,16 +12,23 @@ import (
 	"github.com/coder/websocket"
 )
 
-// nextIP spreads client connections over 127.0.0.2-127.0.0.254, so that
-// tens of thousands of short connections do not run out of local ports.
-var nextIP atomic.Uint32
+// Client connections are spread over 127.0.0.2-127.0.0.254, so that tens
+// of thousands of short connections do not run out of local ports; one
+// HTTP client per address is made once and reused.
+var (
+	nextIP  atomic.Uint32
+	clients [253]*websocket.DialOptions
+)
 
-func dialOptions() *websocket.DialOptions {
-	ip := net.IPv4(127, 0, 0, byte(2+nextIP.Add(1)%253))
-	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: ip}, Timeout: 10 * time.Second}
-	tr := &http.Transport{DialContext: d.DialContext, DisableKeepAlives: true}
-	return &websocket.DialOptions{HTTPClient: &http.Client{Transport: tr}}
+func init() {
+	for i := range clients {
+		d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(2+i))}, Timeout: 10 * time.Second}
+		tr := &http.Transport{DialContext: d.DialContext, DisableKeepAlives: true}
+		clients[i] = &websocket.DialOptions{HTTPClient: &http.Client{Transport: tr}}
+	}
 }
+
+func dialOptions() *websocket.DialOptions { return clients[nextIP.Add(1)%uint32(len(clients))] }
 
 // conn is a minimal JSON-RPC connection for load: one call at a time.
 type conn struct {

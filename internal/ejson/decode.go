@@ -107,7 +107,7 @@ func (p *parser) object(depth int) (any, error) {
 		return nil, p.errorf("nesting deeper than %d levels", MaxDepth)
 	}
 	p.pos++ // '{'
-	obj := &Object{}
+	obj := &Object{Keys: make([]string, 0, 4), Vals: make([]any, 0, 4)}
 	p.skipSpace()
 	if p.peek() == '}' {
 		p.pos++

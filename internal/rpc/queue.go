@@ -87,7 +87,7 @@ func (c *Conn) writeLoop() {
 // would arm a timer per write): the server's watchdog drops a connection
 // whose write has been stuck for longer than the write timeout.
 func (c *Conn) write(msg []byte) bool {
-	c.writeSince.Store(time.Now().UnixNano())
+	c.writeSince.Store(c.srv.clock.Load())
 	err := c.ws.Write(context.Background(), websocket.MessageText, msg)
 	c.writeSince.Store(0)
 	return err == nil

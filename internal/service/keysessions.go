@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/keyward/keyward"
 )
@@ -62,6 +63,11 @@ func (s *Service) key(ctx context.Context, id int64) (*keyward.APIKey, error) {
 // token chain) logged in with still allows it: the key exists, was not
 // reset or revoked since, and has not expired.
 func (s *Service) keySessionValid(sess *keyward.Session) bool {
+	return s.keySessionValidAt(sess, s.now())
+}
+
+// keySessionValidAt is keySessionValid at a given time.
+func (s *Service) keySessionValidAt(sess *keyward.Session, now time.Time) bool {
 	root := sess.Root()
 	if root.Credential != keyward.CredAPIKey {
 		return true
@@ -71,7 +77,7 @@ func (s *Service) keySessionValid(sess *keyward.Session) bool {
 		s.log.Error("check key session", "key_id", root.APIKeyID, "error", err)
 		return false
 	}
-	return k != nil && !k.Revoked && k.SecretGen == root.APIKeyGen && !k.Expired(s.now())
+	return k != nil && !k.Revoked && k.SecretGen == root.APIKeyGen && !k.Expired(now)
 }
 
 // endKeySessions ends the sessions (and token chains) opened with key id

@@ -171,7 +171,7 @@ func (s *Service) SessionEnded(sess *keyward.Session) {
 func (s *Service) Refresh(_ context.Context, sess *keyward.Session, _ keyward.Origin) (keyward.RoleSet, error) {
 	snap := s.snap.Load()
 	now := s.now()
-	if !snap.userValid(sess.UserID) || !s.rootValid(sess) || s.expired(sess, now) {
+	if !snap.userValid(sess.UserID) || !s.keySessionValidAt(sess, now) || s.expired(sess, now) {
 		s.SessionEnded(sess)
 		return 0, keyward.ErrNotAuthenticated
 	}
