@@ -57,8 +57,9 @@ type Session struct {
 	APIKeyGen  int64 // the key's SecretGen at login
 	// Parent is the generating session of a TOKEN session.
 	Parent *Session
-	// Token is the token a TOKEN session logged in with (for idle refresh).
-	Token string
+	// TokenDigest is the SHA-256 of the token a TOKEN session logged in
+	// with (to refresh its idle timer); the token itself is kept nowhere.
+	TokenDigest [32]byte
 }
 
 // Root returns the first session of a token chain.

@@ -102,7 +102,8 @@ func (s *Service) LoginToken(ctx context.Context, c *keyward.Caller, text string
 			"credentials_data": map[string]any{"token": Redacted}}, reason)
 		return nil, AuthErr
 	}
-	t := s.tokens.take(text, false)
+	id := tokenDigest(text)
+	t := s.tokens.take(id, false)
 	if t == nil {
 		return failed("Invalid token")
 	}
@@ -117,12 +118,12 @@ func (s *Service) LoginToken(ctx context.Context, c *keyward.Caller, text string
 	if u == nil || !snap.userValid(u.ID) || !s.rootValid(t.parent) {
 		return failed("Invalid token")
 	}
-	if s.tokens.take(text, true) == nil {
+	if s.tokens.take(id, true) == nil {
 		return failed("Invalid token")
 	}
-	s.tokens.touch(text)
+	s.tokens.touch(id)
 	sess := s.newSession(u, keyward.CredToken)
-	sess.Parent, sess.Token = t.parent, text
+	sess.Parent, sess.TokenDigest = t.parent, id
 	root := t.parent.Root()
 	sess.APIKeyID, sess.APIKeyName = root.APIKeyID, root.APIKeyName
 	s.auditLogin(ctx, c, u.Username, CredentialsJSON(sess, true), "")
@@ -175,8 +176,8 @@ func (s *Service) Refresh(_ context.Context, sess *keyward.Session, _ keyward.Or
 		s.SessionEnded(sess)
 		return 0, keyward.ErrNotAuthenticated
 	}
-	if sess.Token != "" {
-		s.tokens.touch(sess.Token)
+	if sess.Credential == keyward.CredToken {
+		s.tokens.touch(sess.TokenDigest)
 	}
 	return snap.roles[sess.UserID], nil
 }

@@ -2,6 +2,7 @@ package service
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"sync"
 	"time"
@@ -21,16 +22,21 @@ type token struct {
 	attrs       bool // non-empty attrs: never logs in
 }
 
-// tokenStore holds tokens by their text.
+// tokenStore holds tokens by the SHA-256 digest of their text, so the
+// raw token is kept nowhere and looking one up compares digests, whose
+// values an attacker cannot steer, instead of the secrets themselves.
 type tokenStore struct {
 	now func() time.Time
 	mu  sync.Mutex
-	m   map[string]*token
+	m   map[[sha256.Size]byte]*token
 }
 
 func newTokenStore(now func() time.Time) *tokenStore {
-	return &tokenStore{now: now, m: map[string]*token{}}
+	return &tokenStore{now: now, m: map[[sha256.Size]byte]*token{}}
 }
+
+// tokenDigest is the key a token is stored under.
+func tokenDigest(text string) [sha256.Size]byte { return sha256.Sum256([]byte(text)) }
 
 // newToken returns 48 random bytes as unpadded URL-safe base64 (64 characters).
 func newToken() string {
@@ -43,46 +49,38 @@ func (ts *tokenStore) add(t *token) string {
 	text := newToken()
 	t.lastUsed = ts.now()
 	ts.mu.Lock()
-	ts.m[text] = t
+	ts.m[tokenDigest(text)] = t
 	ts.mu.Unlock()
 	return text
 }
 
 // take returns the token if it exists and is within its idle TTL; a
 // single-use token is removed by taking it. An expired token is removed.
-func (ts *tokenStore) take(text string, consume bool) *token {
+func (ts *tokenStore) take(id [sha256.Size]byte, consume bool) *token {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
-	t := ts.m[text]
+	t := ts.m[id]
 	if t == nil {
 		return nil
 	}
 	now := ts.now()
 	if !now.Before(t.lastUsed.Add(t.ttl)) {
-		delete(ts.m, text)
+		delete(ts.m, id)
 		return nil
 	}
 	if consume && t.singleUse {
-		delete(ts.m, text)
+		delete(ts.m, id)
 	}
 	return t
 }
 
 // touch refreshes the idle TTL of a token, if it still exists.
-func (ts *tokenStore) touch(text string) {
+func (ts *tokenStore) touch(id [sha256.Size]byte) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
-	if t := ts.m[text]; t != nil {
+	if t := ts.m[id]; t != nil {
 		t.lastUsed = ts.now()
 	}
-}
-
-// valid reports whether the token still exists and is within its TTL.
-func (ts *tokenStore) valid(text string) bool {
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	t := ts.m[text]
-	return t != nil && ts.now().Before(t.lastUsed.Add(t.ttl))
 }
 
 // removeWhere destroys every token for which match is true.
