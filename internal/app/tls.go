@@ -27,6 +27,9 @@ func (a *App) tlsConfig() (*tls.Config, error) {
 			return nil, fmt.Errorf("tls_self_signed: %w", err)
 		}
 	}
+	if info, err := os.Stat(key); err == nil && info.Mode().Perm()&0o004 != 0 {
+		return nil, fmt.Errorf("tls_key: %s must not be readable by every user", key)
+	}
 	pair, err := tls.LoadX509KeyPair(cert, key)
 	if err != nil {
 		return nil, fmt.Errorf("tls_cert/tls_key: %w", err)

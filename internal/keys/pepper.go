@@ -76,8 +76,8 @@ func ReadFile(path string) (Peppers, error) {
 	if err != nil {
 		return nil, err
 	}
-	if info.Mode().Perm() != 0o600 {
-		return nil, errors.New("pepper file must have mode 0600")
+	if perm := info.Mode().Perm(); perm != 0o600 {
+		return nil, fmt.Errorf("pepper file %s must have mode 0600, not %#o", path, perm)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
