@@ -291,4 +291,3 @@ func TestKeyhashRedaction(t *testing.T) { // acceptance 15
 		t.Fatalf("my_keys of a user without keys: %s", apptest.String(mine))
 	}
 }
-

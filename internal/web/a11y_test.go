@@ -210,4 +210,3 @@ func TestAccessibilityAndDataTest(t *testing.T) {
 		t.Errorf("data-test attributes never seen: %v", missing)
 	}
 }
-

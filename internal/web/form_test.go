@@ -191,4 +191,3 @@ func TestDeleteDialog(t *testing.T) { // web-ui acceptance 19
 	u.Gone("dialog-confirm")
 	u.Visible("state-empty")
 }
-

@@ -30,7 +30,7 @@ func TestListQueriesAndRows(t *testing.T) { // web-ui acceptance 7, 8
 	if err != nil || n != 1 {
 		t.Fatalf("import: %d %v %v", n, skipped, err)
 	}
-	soon := srv.Clock.Now().Add(3*24*time.Hour + time.Hour).Unix() * 1000
+	soon := srv.Clock.Now().Add(3*24*time.Hour+time.Hour).Unix() * 1000
 	admin.MustResult("api_key.create", map[string]any{"name": "soon", "username": "admin", "expires_at": map[string]any{"$date": soon}})
 	u := signedIn(t, srv)
 	u.WaitSent("api_key.query", `[[],{"count":true}]`)

@@ -262,7 +262,9 @@ func selectValue(test, value string) chromedp.Action[chromedp.Void] {
 }
 
 // pbkdf2Hash is a TrueNAS-style hash for imported test keys.
-func pbkdf2Hash() string { return keys.HashPBKDF2("secret", []byte("0123456789abcdef"), keys.MinIterations) }
+func pbkdf2Hash() string {
+	return keys.HashPBKDF2("secret", []byte("0123456789abcdef"), keys.MinIterations)
+}
 
 func itoa(i int64) string { return strconv.FormatInt(i, 10) }
 
