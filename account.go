@@ -183,7 +183,6 @@ func (a *Accounts) HasLocalAdministrator() bool {
 	return slices.ContainsFunc(a.Users, a.IsLocalAdministrator)
 }
 
-
 // AccountStore persists users, groups and privileges.
 type AccountStore interface {
 	// LoadAccounts reads a consistent snapshot and its generation, a
