@@ -59,8 +59,10 @@ func TestFileModes(t *testing.T) {
 	refused(dir, 0o755, dir+" must not be accessible to other users")
 	refused(dir, 0o750, dir+" must not be accessible to other users")
 	pepper := filepath.Join(dir, "pepper")
-	refused(pepper, 0o644, "pepper file "+pepper+" must have mode 0600, not 0644")
-	refused(pepper, 0o640, "pepper file "+pepper+" must have mode 0600, not 0640")
+	refused(pepper, 0o644, pepper+" (mode 0644): pepper file must have mode 0600")
+	refused(pepper, 0o640, pepper+" (mode 0640): pepper file must have mode 0600")
+	db := filepath.Join(dir, "keyward.db")
+	refused(db, 0o644, db+" must not be accessible to other users")
 	key := filepath.Join(dir, "tls.key")
 	refused(key, 0o644, "tls_key: "+key+" must not be readable by every user")
 	if err := startTLS(dir); err != nil {

@@ -92,7 +92,7 @@ func TestPepperFile(t *testing.T) {
 	if err := os.Chmod(path, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := keys.ReadFile(path); err == nil || err.Error() != "pepper file "+path+" must have mode 0600, not 0644" {
+	if _, err := keys.ReadFile(path); err == nil || err.Error() != path+" (mode 0644): pepper file must have mode 0600" {
 		t.Fatalf("world-readable pepper file: %v", err)
 	}
 	if _, err := keys.ParseEnv("a1:" + strings.Repeat("A", 43) + "="); err != nil {

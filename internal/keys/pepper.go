@@ -77,7 +77,7 @@ func ReadFile(path string) (Peppers, error) {
 		return nil, err
 	}
 	if perm := info.Mode().Perm(); perm != 0o600 {
-		return nil, fmt.Errorf("pepper file %s must have mode 0600, not %#o", path, perm)
+		return nil, fmt.Errorf("%s (mode %#o): pepper file must have mode 0600", path, perm)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
