@@ -23,7 +23,9 @@ type Call struct {
 
 // admit counts a call in flight and starts it, or queues it behind the
 // running ones. It returns false when MaxCallsInFlight are already in
-// flight (protocol.md 13.2).
+// flight (protocol.md 13.2). A login call takes its place in the login
+// line only once admitted: a refused one holding a ticket would block
+// every later login of the connection.
 func (c *Conn) admit(req *request) bool {
 	c.mu.Lock()
 	if c.inflight >= MaxCallsInFlight {
@@ -31,6 +33,9 @@ func (c *Conn) admit(req *request) bool {
 		return false
 	}
 	c.inflight++
+	if req.login {
+		req.ticket = c.logins.ticket()
+	}
 	switch {
 	case c.running < MaxCallsRunning && c.inline(req):
 		c.running++

@@ -192,9 +192,7 @@ func (c *Conn) handle(data []byte, chars int, authenticated bool) {
 		}
 		return
 	}
-	if m := c.srv.registry.methods[req.method]; m.Login {
-		req.login, req.ticket = true, c.logins.ticket()
-	}
+	req.login = c.srv.registry.methods[req.method].Login
 	if !c.admit(req) && req.hasID {
 		c.replyError(req.id, errTooManyCalls)
 	}
