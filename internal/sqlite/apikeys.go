@@ -105,14 +105,25 @@ func keyIDs(ctx context.Context, tx *sql.Tx, userID int64) ([]int64, error) {
 // PepperUsage counts the keys hashed with each pepper id ("" for imported
 // PBKDF2 hashes).
 func (db *DB) PepperUsage(ctx context.Context) (map[string]int64, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT CASE WHEN keyhash LIKE '$hmac-sha256$%'
+	return pepperUsage(ctx, db.read)
+}
+
+// pepperUsage is PepperUsage on any database, also one from before the
+// api_keys table (migration 3), which has no keys.
+func pepperUsage(ctx context.Context, db *sql.DB) (map[string]int64, error) {
+	out := map[string]int64{}
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'api_keys'`).Scan(&n)
+	if err != nil || n == 0 {
+		return out, err
+	}
+	rows, err := db.QueryContext(ctx, `SELECT CASE WHEN keyhash LIKE '$hmac-sha256$%'
 		THEN substr(keyhash, 14, instr(substr(keyhash, 14), '$') - 1) ELSE '' END AS pepper, count(*)
 		FROM api_keys GROUP BY pepper`)
 	if err != nil {
 		return nil, fmt.Errorf("pepper usage: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]int64{}
 	for rows.Next() {
 		var id string
 		var n int64

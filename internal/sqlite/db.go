@@ -16,9 +16,10 @@ import (
 
 // DB is an open Keyward database.
 type DB struct {
-	path  string
-	write *sql.DB // one connection: SQLite has one writer at a time
-	read  *sql.DB
+	path   string
+	write  *sql.DB // one connection: SQLite has one writer at a time
+	read   *sql.DB
+	unlock func() error // releases the shared lock (lock.go)
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 	// OnAuditError is told when a batch of audit records cannot be written
@@ -39,12 +40,32 @@ const pragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 	"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
 
 // Open opens (creating it with mode 0600 if needed) the database at path and
-// applies pending migrations.
+// applies pending migrations. It holds a shared lock on path+".lock" until
+// Close, so that a restore never replaces a database in use.
 func Open(ctx context.Context, path string) (*DB, error) {
+	unlock, err := lock(path, false)
+	if err != nil {
+		return nil, err
+	}
+	db, err := open(ctx, path)
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	db.unlock = unlock
+	return db, nil
+}
+
+// dsn is the data source name of the database at path, with the pragmas.
+func dsn(path string) string {
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
+}
+
+func open(ctx context.Context, path string) (*DB, error) {
 	if err := createPrivate(path); err != nil {
 		return nil, err
 	}
-	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
+	dsn := dsn(path)
 	db := &DB{path: path, Now: time.Now}
 	var err error
 	// _txlock=immediate: BEGIN takes the write lock at once, so a
@@ -90,7 +111,7 @@ func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		close(db.stopped)
 		<-db.writerDone
-		err = errors.Join(db.findKeyStmt.Close(), db.read.Close(), db.write.Close())
+		err = errors.Join(db.findKeyStmt.Close(), db.read.Close(), db.write.Close(), db.unlock())
 	})
 	return err
 }
@@ -104,7 +125,7 @@ func (db *DB) Ping(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if want := len(migrations()); v != want {
+	if want := SchemaVersion(); v != want {
 		return fmt.Errorf("database at migration %d, want %d", v, want)
 	}
 	return nil

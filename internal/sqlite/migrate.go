@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -46,39 +47,88 @@ func migrations() []migration {
 
 // migrate applies pending migrations, each in its own write transaction
 // (which holds SQLite's write lock, so two servers never migrate at once).
-// Migrations are forward-only; a database from a newer Keyward is refused.
+// Migrations are forward-only; a database from a newer Keyward is refused
+// before anything is written.
 func (db *DB) migrate(ctx context.Context) error {
+	if err := db.migrateTo(ctx, len(migrations())); err != nil {
+		return err
+	}
+	return db.refold(ctx)
+}
+
+// migrateTo applies the migrations up to version n.
+func (db *DB) migrateTo(ctx context.Context, n int) error {
 	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
-	}
-	all := migrations()
-	for _, m := range all {
-		err := db.writeTx(ctx, func(tx *sql.Tx) error {
-			v, err := currentVersion(ctx, tx)
-			if err != nil || v >= m.version {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
-			}
-			_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
-				m.version, m.name, db.Now().Unix())
-			return err
-		})
-		if err != nil {
-			return err
-		}
 	}
 	v, err := currentVersion(ctx, db.write)
 	if err != nil {
 		return err
 	}
-	if v > len(all) {
-		return fmt.Errorf("database %s was written by a newer Keyward (schema version %d; this one knows up to %d): "+
-			"upgrade Keyward or restore a backup", db.path, v, len(all))
+	if err := checkVersion(db.path, v); err != nil {
+		return err
 	}
-	return db.refold(ctx)
+	for _, m := range migrations()[:n] {
+		if err := db.writeTx(ctx, func(tx *sql.Tx) error { return db.apply(ctx, tx, m) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// apply runs one migration unless the database has it already: the version
+// is read again inside the transaction, after the write lock is taken, so
+// a server that waited for another one's migration skips it.
+func (db *DB) apply(ctx context.Context, tx *sql.Tx, m migration) error {
+	v, err := currentVersion(ctx, tx)
+	if err != nil || v >= m.version {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		return fmt.Errorf("migration %s: %w", m.name, err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+		m.version, m.name, db.Now().Unix())
+	return err
+}
+
+// SchemaVersion is the number of the last migration this binary has.
+func SchemaVersion() int { return len(migrations()) }
+
+// checkVersion refuses a database at a schema version newer than this
+// binary's, naming both.
+func checkVersion(path string, v int) error {
+	if known := SchemaVersion(); v > known {
+		return fmt.Errorf("database %s was written by a newer Keyward (schema version %d; this one knows up to %d): "+
+			"upgrade Keyward or restore a backup", path, v, known)
+	}
+	return nil
+}
+
+// CreateAt creates a database at path with only the first n migrations
+// applied, as a Keyward of schema version n left it. Upgrade tests fill it
+// the way that version would have, then Open it with the current code.
+func CreateAt(ctx context.Context, path string, n int) error {
+	if n < 1 || n > SchemaVersion() {
+		return fmt.Errorf("schema version %d: want 1..%d", n, SchemaVersion())
+	}
+	unlock, err := lock(path, false)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := createPrivate(path); err != nil {
+		return err
+	}
+	w, err := sql.Open("sqlite", dsn(path)+"&_txlock=immediate")
+	if err != nil {
+		return fmt.Errorf("open %s: %w", path, err)
+	}
+	defer w.Close()
+	w.SetMaxOpenConns(1)
+	db := &DB{path: path, write: w, Now: time.Now}
+	return db.migrateTo(ctx, n)
 }
 
 // refold recomputes the case-folded search columns when the Unicode tables
