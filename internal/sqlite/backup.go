@@ -43,9 +43,9 @@ func Backup(ctx context.Context, dbPath, out string) (*Info, error) {
 		return nil, fmt.Errorf("open %s: %w", dbPath, err)
 	}
 	defer src.Close()
-	info, err := inspect(ctx, src, dbPath)
+	info, err := inspect(ctx, src)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("backup: %s: %w", dbPath, err)
 	}
 	f, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
@@ -65,24 +65,24 @@ func Backup(ctx context.Context, dbPath, out string) (*Info, error) {
 }
 
 // inspect checks that db is a Keyward database and describes it.
-func inspect(ctx context.Context, db *sql.DB, path string) (*Info, error) {
+func inspect(ctx context.Context, db *sql.DB) (*Info, error) {
 	var n int
 	err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&n)
 	if err != nil {
-		return nil, fmt.Errorf("%s is not a Keyward database: %w", path, err)
+		return nil, fmt.Errorf("not a Keyward database: %w", err)
 	}
 	if n == 0 {
-		return nil, fmt.Errorf("%s is not a Keyward database: it has no schema_migrations table", path)
+		return nil, errors.New("not a Keyward database: it has no schema_migrations table")
 	}
 	info := &Info{}
 	if info.Version, err = currentVersion(ctx, db); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	if info.Version == 0 {
-		return nil, fmt.Errorf("%s is not a Keyward database: no migration was ever applied", path)
+		return nil, errors.New("not a Keyward database: no migration was ever applied to it")
 	}
 	if info.Peppers, err = pepperUsage(ctx, db); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	return info, nil
 }

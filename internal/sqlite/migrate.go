@@ -66,8 +66,8 @@ func (db *DB) migrateTo(ctx context.Context, n int) error {
 	if err != nil {
 		return err
 	}
-	if err := checkVersion(db.path, v); err != nil {
-		return err
+	if err := checkVersion(v); err != nil {
+		return fmt.Errorf("%s: %w: upgrade Keyward or restore a backup", db.path, err)
 	}
 	for _, m := range migrations()[:n] {
 		if err := db.writeTx(ctx, func(tx *sql.Tx) error { return db.apply(ctx, tx, m) }); err != nil {
@@ -98,10 +98,9 @@ func SchemaVersion() int { return len(migrations()) }
 
 // checkVersion refuses a database at a schema version newer than this
 // binary's, naming both.
-func checkVersion(path string, v int) error {
+func checkVersion(v int) error {
 	if known := SchemaVersion(); v > known {
-		return fmt.Errorf("database %s was written by a newer Keyward (schema version %d; this one knows up to %d): "+
-			"upgrade Keyward or restore a backup", path, v, known)
+		return fmt.Errorf("the database was written by a newer Keyward (schema version %d; this one knows up to %d)", v, known)
 	}
 	return nil
 }

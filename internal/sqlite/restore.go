@@ -72,11 +72,14 @@ func CheckBackup(ctx context.Context, path string) (*Info, error) {
 	if result != "ok" {
 		return nil, fmt.Errorf("the database is damaged: integrity_check says %q", result)
 	}
-	info, err := inspect(ctx, db, "the file")
+	info, err := inspect(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	return info, checkVersion("the file", info.Version)
+	if err := checkVersion(info.Version); err != nil {
+		return nil, fmt.Errorf("%w: restore it with that Keyward", err)
+	}
+	return info, nil
 }
 
 // copyFile copies src to a new file dst with mode 0600, synced to disk.
