@@ -49,6 +49,10 @@ func run(ctx context.Context, args []string, e env) int {
 		err = e.keyCmd(ctx, args)
 	case "import-truenas-keys":
 		err = e.importCmd(ctx, args)
+	case "backup":
+		err = e.backupCmd(ctx, args)
+	case "restore":
+		err = e.restoreCmd(ctx, args)
 	case "bench":
 		err = benchCmd(ctx, args, stdout, stderr)
 	case "help":
@@ -80,6 +84,9 @@ Commands:
   key create --user U --name N [--expires YYYY-MM-DD] | key list | key reset ID | key delete ID
                                 manage API keys in the data directory (a new key is printed once)
   import-truenas-keys FILE      import an api_key.query export from TrueNAS (server stopped)
+  backup [--data-dir D] FILE    copy the database to a new FILE (mode 0600), also while the server runs
+  restore [--data-dir D] FILE   put a backup in place of the database of a stopped server
+                                (the old one is kept aside; refused while the database is in use)
   call [--url U] [-U user -P pass | [-U owner] -K key] METHOD [JSON params...]
                                 call a method of a running server and print the result
   bench [--quick] [--json FILE]  measure the performance cases next to their baselines
