@@ -265,5 +265,8 @@ func checkPrivate(path string) error {
 // clients that must recover).
 func (a *App) DropConnections() { a.rpc.DropAll() }
 
+// Connections returns the number of open WebSocket connections.
+func (a *App) Connections() int { return len(a.rpc.Conns()) }
+
 // Checkpoint writes everything committed into the database file.
 func (a *App) Checkpoint(ctx context.Context) error { return a.db.Checkpoint(ctx) }

@@ -98,7 +98,10 @@ func (h *Hub) deliver(e keyward.Event) {
 // roles (protocol.md 8.1).
 func (c *Conn) deliver(e keyward.Event) {
 	ids := c.subscribedTo(e.Collection)
-	if len(ids) == 0 {
+	if len(ids) == 0 || c.isClosed() {
+		// A closed connection keeps its subscriptions until its reader
+		// ends, which may take seconds for a client too slow to take its
+		// close frame: shaping events for it meanwhile is wasted work.
 		return
 	}
 	ctx := context.Background()

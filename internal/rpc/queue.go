@@ -2,6 +2,7 @@ package rpc
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/coder/websocket"
@@ -16,8 +17,10 @@ func (c *Conn) send(msg []byte) {
 		c.mu.Unlock()
 		return
 	}
-	if c.outBytes+len(msg) > MaxQueuedBytes {
+	if queued := c.outBytes; queued+len(msg) > MaxQueuedBytes {
 		c.mu.Unlock()
+		c.srv.log.LogAttrs(context.Background(), slog.LevelInfo, "client too slow",
+			slog.String("conn", c.id), slog.Int("queued_bytes", queued))
 		c.Close(websocket.StatusPolicyViolation, reasonTooSlow)
 		return
 	}
@@ -75,10 +78,16 @@ func (c *Conn) writeLoop() {
 				return
 			}
 			c.mu.Lock()
-			if !c.closed {
+			closed := c.closed
+			if !closed {
 				c.outBytes -= len(msg)
 			}
 			c.mu.Unlock()
+			// Close dropped the queue; the rest of this batch goes too, so
+			// the close frame is the next thing written.
+			if closed {
+				return
+			}
 		}
 	}
 }
