@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/keyward/keyward"
+	"github.com/keyward/keyward/internal/query"
 	"github.com/keyward/keyward/internal/rpc"
 	"github.com/keyward/keyward/internal/schema"
 )
@@ -94,6 +95,10 @@ var filterErrors = []string{
 	"Value error, Invalid options combination. `get` implies a single result.", "Value error, Selecting by list index is not supported",
 	"Value error, Invalid order_by: <item>", "Input should be less than or equal to 10000",
 	"Input should be greater than or equal to 0", "Extra inputs are not permitted",
+	// Keyward's own bounds (docs/DECISIONS.md).
+	fmt.Sprintf("Value error, Invalid regular expression: <pattern> (the regular expressions of one filter may compile to at most %d instructions together)",
+		query.MaxRegexProgram),
+	fmt.Sprintf("Value error, order_by may name at most %d different fields", query.MaxOrderFields),
 }
 
 // queryPage documents filters and options; the options table is the

@@ -56,7 +56,7 @@ func (t *Table) Compile(f *Filter, o *Options) (*Statement, error) {
 	}
 	st := &Statement{Where: "1", Limit: o.RowLimit(), Offset: o.Offset, Count: o.Count}
 	if f != nil && f.root != nil {
-		w := t.node(f.root)
+		w := t.where(f.root)
 		st.Where, st.Args = w.sql, w.args
 		if w.sql != sqlTrue.sql && w.sql != sqlFalse.sql {
 			st.Where = "(" + w.sql + ")"
@@ -117,13 +117,36 @@ func join(parts []sqlExpr, op string, neutral, absorbing sqlExpr) sqlExpr {
 		sqls = append(sqls, p.sql)
 		args = append(args, p.args...)
 	}
-	switch len(sqls) {
-	case 0:
+	if len(sqls) == 0 {
 		return neutral
-	case 1:
-		return sqlExpr{sql: sqls[0], args: args}
 	}
-	return sqlExpr{sql: "(" + strings.Join(sqls, ")"+op+"(") + ")", args: args}
+	return sqlExpr{sql: chain(sqls, op), args: args}
+}
+
+// maxChain is the most terms joined in one flat chain.
+const maxChain = 32
+
+// chain joins terms with op. SQLite parses a flat chain "a AND b AND c"
+// as a tree as deep as the chain is long and refuses trees deeper than
+// 1000, so a long list is joined in parenthesized groups of at most
+// maxChain terms, recursively: 10,000 terms nest only three groups deep.
+// The groups keep the terms in order, and AND and OR are associative, so
+// the meaning (and SQLite's split of the WHERE clause into terms) is the
+// same.
+func chain(terms []string, op string) string {
+	if len(terms) == 1 {
+		return terms[0]
+	}
+	if len(terms) <= maxChain {
+		return "(" + strings.Join(terms, ")"+op+"(") + ")"
+	}
+	groups := make([]string, 0, (len(terms)+maxChain-1)/maxChain)
+	for len(terms) > 0 {
+		n := min(maxChain, len(terms))
+		groups = append(groups, chain(terms[:n], op))
+		terms = terms[n:]
+	}
+	return chain(groups, op)
 }
 
 // cond compiles one condition. A field that is not a column, or a path

@@ -3,7 +3,9 @@ package query
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"time"
 	"unicode/utf8"
 
@@ -40,6 +42,16 @@ var opcodes = map[string]opcode{
 // maxPattern is the longest regular expression accepted, in characters.
 const maxPattern = 1024
 
+// MaxRegexProgram bounds the work of the ~ conditions of one filter: their
+// patterns together may compile to at most this many instructions (as
+// estimated by programSize). Go's RE2 engine matches in time linear in the
+// text, but the factor is the program size, which counted repetitions
+// multiply: "(?:.*){1000}z" is a 13-character pattern of 2003
+// instructions, and the parser alone allows programs of millions. The
+// bound keeps both compiling and matching (per character of every value
+// tested) cheap, for patterns spread over many conditions as well.
+const MaxRegexProgram = 4096
+
 // cond is one [field, op, value] condition, ready to evaluate.
 type cond struct {
 	path []string // segments, without a trailing $date
@@ -68,7 +80,7 @@ func lookupOp(op string) (opcode, bool, bool) {
 }
 
 // parseCond validates a three-element condition.
-func parseCond(l []any) (*cond, string) {
+func (p *parser) parseCond(l []any) (*cond, string) {
 	field, ok := l[0].(string)
 	if !ok || field == "" {
 		return nil, invalidFilter(l)
@@ -96,8 +108,10 @@ func parseCond(l []any) (*cond, string) {
 		}
 		y = t
 	}
-	if code == opRegexp && !validPattern(y) {
-		return nil, "Invalid regular expression: " + compactJSON(y)
+	if code == opRegexp {
+		if msg := p.checkPattern(y); msg != "" {
+			return nil, msg
+		}
 	}
 	c, err := buildCond(op, path, normalize(y))
 	if err != nil {
@@ -117,13 +131,58 @@ func dateValue(y any) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-func validPattern(y any) bool {
+// checkPattern validates the value of a ~ condition and charges its
+// program size to the filter's budget.
+func (p *parser) checkPattern(y any) string {
+	invalid := "Invalid regular expression: " + compactJSON(y)
 	s, ok := y.(string)
 	if !ok || utf8.RuneCountInString(s) > maxPattern {
-		return false
+		return invalid
 	}
-	_, err := regexp.Compile(s)
-	return err == nil
+	re, err := syntax.Parse(s, syntax.Perl)
+	if err != nil {
+		return invalid
+	}
+	size := programSize(re)
+	if size > p.regexBudget {
+		return fmt.Sprintf("%s (the regular expressions of one filter may compile to at most %d instructions together)",
+			invalid, MaxRegexProgram)
+	}
+	p.regexBudget -= size
+	return ""
+}
+
+// programSize estimates the number of instructions re compiles to, the way
+// Go's regexp/syntax parser does for its own size limit: a counted
+// repetition costs its copies, and an optional copy one more.
+func programSize(re *syntax.Regexp) int {
+	size := 0
+	switch re.Op {
+	case syntax.OpLiteral:
+		size = len(re.Rune)
+	case syntax.OpCapture, syntax.OpStar:
+		size = 2 + programSize(re.Sub[0])
+	case syntax.OpPlus, syntax.OpQuest:
+		size = 1 + programSize(re.Sub[0])
+	case syntax.OpConcat, syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			size += programSize(sub)
+		}
+		if re.Op == syntax.OpAlternate {
+			size += len(re.Sub) - 1
+		}
+	case syntax.OpRepeat:
+		sub := programSize(re.Sub[0])
+		switch {
+		case re.Max == -1 && re.Min == 0:
+			size = 2 + sub
+		case re.Max == -1:
+			size = 1 + re.Min*sub
+		default:
+			size = re.Max*sub + re.Max - re.Min
+		}
+	}
+	return max(1, size)
 }
 
 // buildCond makes a condition from valid parts; y must be normalized.
@@ -148,9 +207,10 @@ func buildCond(op string, path []string, y any) (*cond, error) {
 }
 
 // anchoredRegexp compiles pattern so that it matches only at the start of
-// the text, like Python's re.match.
+// the text, like Python's re.match. The pattern is parsed alone first:
+// wrapped, "a)|(b" would parse.
 func anchoredRegexp(pattern string) (*regexp.Regexp, error) {
-	if _, err := regexp.Compile(pattern); err != nil {
+	if _, err := syntax.Parse(pattern, syntax.Perl); err != nil {
 		return nil, err
 	}
 	return regexp.Compile(`\A(?:` + pattern + `)`)

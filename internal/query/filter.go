@@ -25,7 +25,8 @@ type node struct {
 // filter gives a *keyward.ValidationError with one triple at attribute attr
 // (e.g. "filters"); validation stops at the first bad element.
 func ParseFilters(attr string, filters []any) (*Filter, error) {
-	root, msg := parseAnd(filters, 0)
+	p := &parser{regexBudget: MaxRegexProgram}
+	root, msg := p.parseAnd(filters, 0)
 	if msg != "" {
 		return nil, keyward.Invalid(attr, "Value error, "+msg)
 	}
@@ -52,12 +53,19 @@ func (n *node) match(entry map[string]any) bool {
 	return !n.or
 }
 
+// parser holds the state of one ParseFilters call.
+type parser struct {
+	// regexBudget is what is left of the program size the filter's
+	// regular expressions may have together (see MaxRegexProgram).
+	regexBudget int
+}
+
 // parseAnd parses a list of conditions joined by AND. depth is the number
 // of enclosing OR conditions. A non-empty message reports the first error.
-func parseAnd(list []any, depth int) (*node, string) {
-	n := &node{}
+func (p *parser) parseAnd(list []any, depth int) (*node, string) {
+	n := &node{kids: make([]*node, 0, len(list))}
 	for _, el := range list {
-		kid, msg := parseElement(el, depth)
+		kid, msg := p.parseElement(el, depth)
 		if msg != "" {
 			return nil, msg
 		}
@@ -67,16 +75,16 @@ func parseAnd(list []any, depth int) (*node, string) {
 }
 
 // parseElement parses one condition or OR condition.
-func parseElement(el any, depth int) (*node, string) {
+func (p *parser) parseElement(el any, depth int) (*node, string) {
 	l, ok := el.([]any)
 	if !ok {
 		return nil, invalidFilter(el)
 	}
 	switch len(l) {
 	case 2:
-		return parseOr(l, depth)
+		return p.parseOr(l, depth)
 	case 3:
-		c, msg := parseCond(l)
+		c, msg := p.parseCond(l)
 		if msg != "" {
 			return nil, msg
 		}
@@ -87,7 +95,7 @@ func parseElement(el any, depth int) (*node, string) {
 
 // parseOr parses ["OR", [branch, ...]]; a branch whose first item is a
 // list is an AND group, any other branch a single condition.
-func parseOr(l []any, depth int) (*node, string) {
+func (p *parser) parseOr(l []any, depth int) (*node, string) {
 	if s, ok := l[0].(string); !ok || s != "OR" {
 		return nil, "Invalid operation: " + opText(l[0])
 	}
@@ -98,7 +106,7 @@ func parseOr(l []any, depth int) (*node, string) {
 	if !ok || len(branches) == 0 {
 		return nil, "OR filter requires at least one branch."
 	}
-	n := &node{or: true}
+	n := &node{or: true, kids: make([]*node, 0, len(branches))}
 	for _, br := range branches {
 		b, ok := br.([]any)
 		if !ok || len(b) == 0 {
@@ -107,9 +115,9 @@ func parseOr(l []any, depth int) (*node, string) {
 		var kid *node
 		var msg string
 		if _, group := b[0].([]any); group {
-			kid, msg = parseAnd(b, depth+1)
+			kid, msg = p.parseAnd(b, depth+1)
 		} else {
-			kid, msg = parseElement(b, depth+1)
+			kid, msg = p.parseElement(b, depth+1)
 		}
 		if msg != "" {
 			return nil, msg
@@ -117,6 +125,18 @@ func parseOr(l []any, depth int) (*node, string) {
 		n.kids = append(n.kids, kid)
 	}
 	return n, ""
+}
+
+// conds counts the conditions of the tree below n.
+func (n *node) conds() int {
+	if n.cond != nil {
+		return 1
+	}
+	total := 0
+	for _, k := range n.kids {
+		total += k.conds()
+	}
+	return total
 }
 
 func invalidFilter(el any) string {

@@ -25,7 +25,7 @@ import (
 type SQLFunction struct {
 	// Name is the SQL name, e.g. "kw_regexp".
 	Name string
-	// NArgs is the number of arguments.
+	// NArgs is the number of arguments; -1 means any number.
 	NArgs int32
 	// Fn computes the result from arguments of the types SQLite passes:
 	// nil, int64, float64, string or []byte.
@@ -39,6 +39,8 @@ type SQLFunction struct {
 //	kw_cond(spec, type, x)  1 when a condition holds for a column value
 //	kw_rank(path, type, x)  the sort rank of the type of a value in a column
 //	kw_val(path, type, x)   a value's sort key within its rank
+//	kw_match(spec, type, x, type, x, ...)
+//	                        1 when a whole filter holds for a row's columns
 func SQLFunctions() []SQLFunction {
 	return []SQLFunction{
 		{Name: "kw_regexp", NArgs: 2, Fn: sqlRegexp},
@@ -46,6 +48,7 @@ func SQLFunctions() []SQLFunction {
 		{Name: "kw_cond", NArgs: 3, Fn: sqlCond},
 		{Name: "kw_rank", NArgs: 3, Fn: sqlRank},
 		{Name: "kw_val", NArgs: 3, Fn: sqlVal},
+		{Name: "kw_match", NArgs: -1, Fn: sqlMatch},
 	}
 }
 
@@ -58,6 +61,8 @@ type cache[V any] struct {
 	m     sync.Map
 	n     atomic.Int64
 	build func(string) (V, error)
+	// max overrides maxCached.
+	max int64
 }
 
 func (c *cache[V]) get(key string) (V, error) {
@@ -68,7 +73,11 @@ func (c *cache[V]) get(key string) (V, error) {
 	if err != nil {
 		return v, err
 	}
-	if c.n.Add(1) > maxCached {
+	limit := c.max
+	if limit == 0 {
+		limit = maxCached
+	}
+	if c.n.Add(1) > limit {
 		c.m.Clear()
 		c.n.Store(1)
 	}
@@ -80,6 +89,8 @@ var (
 	regexps = &cache[*regexp.Regexp]{build: anchoredRegexp}
 	specs   = &cache[*cond]{build: decodeSpec}
 	paths   = &cache[[]string]{build: decodePath}
+	// A match spec holds a whole large filter: few are kept.
+	matches = &cache[*compiledMatch]{build: decodeMatch, max: 16}
 )
 
 func decodePath(text string) ([]string, error) {

@@ -2,6 +2,7 @@ package query
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/keyward/keyward"
@@ -9,6 +10,11 @@ import (
 
 // MaxLimit is the largest limit option accepted.
 const MaxLimit = 10000
+
+// MaxOrderFields is the most different fields order_by may name. SQLite
+// takes at most 2000 terms in an ORDER BY, and a field inside a JSON
+// column needs up to three.
+const MaxOrderFields = 100
 
 // Options are parsed query options (section 11.3). The zero value and a nil
 // *Options are the defaults.
@@ -89,8 +95,11 @@ func ParseOptions(attr string, opts map[string]any) (*Options, error) {
 }
 
 // parseOrderBy parses order_by items: [nulls_first:|nulls_last:][-]field.
+// A field named again is dropped: it ties wherever it did before, so it
+// cannot change the order.
 func parseOrderBy(items []any) ([]orderKey, string) {
-	keys := make([]orderKey, 0, len(items))
+	keys := make([]orderKey, 0, min(len(items), MaxOrderFields))
+	seen := map[string]bool{}
 	for _, item := range items {
 		s, _ := item.(string)
 		k := orderKey{}
@@ -106,7 +115,13 @@ func parseOrderBy(items []any) ([]orderKey, string) {
 			return nil, "Invalid order_by: " + compactJSON(item)
 		}
 		k.path = splitPath(s)
-		keys = append(keys, k)
+		if name := encodePath(k.path); !seen[name] {
+			seen[name] = true
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) > MaxOrderFields {
+		return nil, fmt.Sprintf("order_by may name at most %d different fields", MaxOrderFields)
 	}
 	return keys, ""
 }

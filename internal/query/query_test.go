@@ -32,7 +32,7 @@ func allCases() []queryCase {
 	for _, group := range [][]queryCase{
 		equalityCases, orderingCases, dateCases, regexpCases, memberCases,
 		stringCases, foldCases, pathCases, orCases, orderByCases, optionCases,
-		filterErrorCases, optionErrorCases,
+		filterErrorCases, optionErrorCases, limitCases,
 	} {
 		all = append(all, group...)
 	}

@@ -15,6 +15,12 @@ import (
 // driver, with and without native translations, and fails on a difference.
 func compareWithMemory(t *testing.T, dbs map[string]*sql.DB, entries []map[string]any, filters, options string) {
 	t.Helper()
+	compareModes(t, dbs, entries, filters, options, sqlModes)
+}
+
+// compareModes is compareWithMemory in the given SQL modes.
+func compareModes(t *testing.T, dbs map[string]*sql.DB, entries []map[string]any, filters, options string, modes []sqlMode) {
+	t.Helper()
 	f, err := query.ParseFilters("filters", decode(t, filters).([]any))
 	if err != nil {
 		t.Fatalf("%s: %v", filters, err)
@@ -25,7 +31,7 @@ func compareWithMemory(t *testing.T, dbs map[string]*sql.DB, entries []map[strin
 	}
 	mem, memErr := query.Run(entries, f, o)
 	for name, db := range dbs {
-		for _, m := range sqlModes {
+		for _, m := range modes {
 			got, err := runSQLMode(db, f, o, m)
 			if (err == nil) != (memErr == nil) || !reflect.DeepEqual(got, mem) {
 				t.Errorf("%s %s %s %s:\n sql %v %v\n mem %v %v", name, m.name, filters, options, got, err, mem, memErr)

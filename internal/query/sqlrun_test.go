@@ -51,20 +51,24 @@ type sqlMode struct {
 	name    string
 	table   *query.Table
 	generic bool // every condition in kw_cond
+	match   bool // the whole filter in kw_match
 }
 
 // sqlModes run the native translations on testTable and on foldedTable,
-// and kw_cond alone.
+// kw_cond alone, and kw_match (the translation of large filters).
 var sqlModes = []sqlMode{
 	{name: "native", table: testTable},
 	{name: "folded", table: foldedTable},
 	{name: "kw_cond only", table: testTable, generic: true},
+	{name: "kw_match", table: foldedTable, match: true},
 }
 
 // runSQLMode runs a query on the entry table in mode m.
 func runSQLMode(db *sql.DB, f *query.Filter, o *query.Options, m sqlMode) (any, error) {
 	query.SetGenericOnly(m.generic)
+	query.SetMatchOnly(m.match)
 	defer query.SetGenericOnly(false)
+	defer query.SetMatchOnly(false)
 	return runTableSQL(db, m.table, "entry e", f, o)
 }
 
