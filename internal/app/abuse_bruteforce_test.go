@@ -81,7 +81,7 @@ func TestBruteForceThrottled(t *testing.T) {
 	t.Logf("127.0.0.3 logged in and queried %v after the throttled calls were sent (delay %v)", d, delay)
 	for i, th := range throttled {
 		r := th.c.Read()
-		if r["id"] != "right" || apptest.Errno(r) != 16 || reason(r) != "[EBUSY] Rate Limit Exceeded" {
+		if r["id"] != "right" || apptest.Code(r) != -32001 || apptest.Errno(r) != 16 || reason(r) != "[EBUSY] Rate Limit Exceeded" {
 			t.Fatalf("right secret %d while throttled: %s", i, apptest.String(r))
 		}
 		if d := time.Since(sent); d < delay {

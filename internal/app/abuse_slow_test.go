@@ -63,7 +63,9 @@ func (l *eventLog) waitFor(n int, deadline time.Time) (time.Time, bool) {
 // loopback) and then the queue.
 func TestSlowSubscriberDropped(t *testing.T) {
 	t.Parallel()
-	const keys, prompt = 100, 2 * time.Second
+	// Waiting on the slow clients would cost 5 s (the close handshake's
+	// timeout) or 10 s (the write timeout): prompt is well below both.
+	const keys, prompt = 100, 3 * time.Second
 	srv := apptest.MustStart(t)
 	admin := srv.MustSetupAdmin(t)
 	uid := apptest.MustUserWithRoles(t, admin, "owner", "pw-owner", "READONLY_ADMIN")
