@@ -22,6 +22,10 @@ type Config struct {
 	TLSSelfSigned bool
 	UnixSocket    string
 
+	// MetricsListen is the address of a separate listener for GET /metrics;
+	// empty serves /metrics on the main listeners.
+	MetricsListen string
+
 	// InsecureKeyPolicy is "revoke" or "reject" (api-keys.md 12).
 	InsecureKeyPolicy string
 	// Pepper is KEYWARD_PEPPER; never a flag. Empty: the pepper file.
