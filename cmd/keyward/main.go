@@ -55,6 +55,8 @@ func run(ctx context.Context, args []string, e env) int {
 		err = e.restoreCmd(ctx, args)
 	case "bench":
 		err = benchCmd(ctx, args, stdout, stderr)
+	case "config":
+		err = e.configCmd(ctx, args)
 	case "help":
 		usage(stdout)
 	default:
@@ -90,9 +92,12 @@ Commands:
   call [--url U] [-U user -P pass | [-U owner] -K key] METHOD [JSON params...]
                                 call a method of a running server and print the result
   bench [--quick] [--json FILE]  measure the performance cases next to their baselines
+  config print [--config F]     show the effective settings and where each came from
   help                          show this text
 
-Every setting is a flag --name or an environment variable KEYWARD_NAME.
+Every setting is a flag --name, an environment variable KEYWARD_NAME or a
+line name = value in a TOML file given by --config (or KEYWARD_CONFIG);
+a flag beats the environment, which beats the file.
 `)
 }
 

@@ -50,6 +50,10 @@ type Config struct {
 
 	AdminUsername     string
 	AdminPasswordFile string
+
+	// File is the config file the settings were read from, if any.
+	File    string
+	sources map[string]string // option name → FromFile, FromEnv or FromFlag
 }
 
 // Range is a duration range "<min>-<max>", or a single duration.

@@ -1,8 +1,6 @@
 package config
 
 import (
-	"flag"
-	"fmt"
 	"io"
 	"log/slog"
 	"strconv"
@@ -100,45 +98,6 @@ var options = []option{
 	{"timezone", "IANA time zone for display (default: $TZ, /etc/localtime, UTC)",
 		func(c *Config, v string) error { c.Timezone = v; return nil },
 		func(c *Config) string { return c.Timezone }},
-}
-
-// Load builds the configuration from defaults, then the environment
-// (lookup, usually os.LookupEnv), then the flags in args, and validates it.
-// The settings' flags are added to fs, which may hold a command's own flags
-// too; it returns the remaining arguments.
-func Load(fs *flag.FlagSet, args []string, lookup func(string) (string, bool)) (*Config, []string, error) {
-	c := Default()
-	if v, ok := lookup("KEYWARD_PEPPER"); ok {
-		c.Pepper = v // never a flag: it would show in the process list
-	}
-	for _, o := range options {
-		if v, ok := lookup(o.envName()); ok {
-			if err := o.set(c, v); err != nil {
-				return nil, nil, fmt.Errorf("%s (from %s): %w", o.name, o.envName(), err)
-			}
-		}
-	}
-	for _, o := range options {
-		usage := fmt.Sprintf("%s (env %s, default %q)", o.usage, o.envName(), o.get(Default()))
-		set := func(v string) error {
-			if err := o.set(c, v); err != nil {
-				return fmt.Errorf("%s: %w", o.name, err)
-			}
-			return nil
-		}
-		if o.boolean() {
-			fs.BoolFunc(o.flagName(), usage, set)
-		} else {
-			fs.Func(o.flagName(), usage, set)
-		}
-	}
-	if err := fs.Parse(args); err != nil {
-		return nil, nil, err
-	}
-	if err := c.Validate(); err != nil {
-		return nil, nil, err
-	}
-	return c, fs.Args(), nil
 }
 
 // Logger returns the one slog logger the process uses.
