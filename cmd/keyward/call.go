@@ -3,11 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
+	"os"
 	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/keyward/keyward/internal/client"
 )
@@ -22,8 +28,9 @@ func callCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	pass := fs.String("P", "", "password")
 	key := fs.String("K", "", "API key")
 	timeout := fs.Duration("timeout", 60*time.Second, "give up after this long")
+	ca := fs.String("ca", "", "PEM certificate(s) to trust for wss:// (e.g. the data directory's tls.crt)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: keyward call [--url U] [-U user -P pass | [-U owner] -K key] METHOD [JSON params...]")
+		fmt.Fprintln(stderr, "Usage: keyward call [--url U] [--ca FILE] [-U user -P pass | [-U owner] -K key] METHOD [JSON params...]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -39,7 +46,11 @@ func callCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	c, err := client.Dial(ctx, *url, nil)
+	opts, err := dialOptions(*ca)
+	if err != nil {
+		return err
+	}
+	c, err := client.Dial(ctx, *url, opts)
 	if err != nil {
 		return err
 	}
@@ -77,4 +88,22 @@ func parseParams(args []string) ([]any, error) {
 		}
 	}
 	return params, nil
+}
+
+// dialOptions trusts the certificates in the PEM file ca, if one is given,
+// instead of the system's roots.
+func dialOptions(ca string) (*websocket.DialOptions, error) {
+	if ca == "" {
+		return nil, nil
+	}
+	pem, err := os.ReadFile(ca)
+	if err != nil {
+		return nil, fmt.Errorf("--ca: %w", err)
+	}
+	roots := x509.NewCertPool()
+	if !roots.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("--ca: no PEM certificate in %s", ca)
+	}
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}}
+	return &websocket.DialOptions{HTTPClient: &http.Client{Transport: tr}}, nil
 }

@@ -89,7 +89,7 @@ Commands:
   backup [--data-dir D] FILE    copy the database to a new FILE (mode 0600), also while the server runs
   restore [--data-dir D] FILE   put a backup in place of the database of a stopped server
                                 (the old one is kept aside; refused while the database is in use)
-  call [--url U] [-U user -P pass | [-U owner] -K key] METHOD [JSON params...]
+  call [--url U] [--ca FILE] [-U user -P pass | [-U owner] -K key] METHOD [JSON params...]
                                 call a method of a running server and print the result
   bench [--quick] [--json FILE]  measure the performance cases next to their baselines
   config print [--config F]     show the effective settings and where each came from
