@@ -24,6 +24,8 @@ func FuzzParseFilters(f *testing.F) {
 		`[["tags","Cnin",[]]]`, `[["meta.grid.*.*","in",{"$set":[1,3]}]]`,
 		`[["OR",[[["OR",[["a","=",1]]]],["b","!=",2]]]]`, `[["expires.$date","<","2024-02-29T23:59:59.999999999-01:30"]]`,
 		`[["name","^","\u00ff"]]`, `[["note","C<","\u00e9cole"]]`, `[["meta.owner","nin",[null,{"name":"svc"}]]]`,
+		`[["name","~","(?:.*){1000}z"],["note","~","[a-z]{1000}x{96}"]]`, `[["name","~","(?:ab|cd){1000}"]]`,
+		`[` + repeatList(`["OR",[["id","!=",%d],["tags.*","C^","O"],["expires.$date",">","2024-03"]]]`, 30) + `]`,
 	} {
 		f.Add(seed)
 	}
