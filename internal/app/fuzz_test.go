@@ -19,6 +19,11 @@ func FuzzProtocol(f *testing.F) {
 	for _, tc := range protoCases {
 		f.Add(tc.send)
 	}
+	for _, tc := range hostileCorpus() {
+		if !tc.binary && tc.fragments == nil && len(tc.send) <= 8192 {
+			f.Add(tc.send)
+		}
+	}
 	f.Add(`{"jsonrpc":"2.0","id":1,"method":"auth.login_ex","params":[{"mechanism":"PASSWORD_PLAIN","username":"admin","password":"x"}]}`)
 	f.Add(`{"jsonrpc":"2.0","id":1,"method":"core.get_jobs","params":[[["a","~","(x"]],{"order_by":["-a"]}]}`)
 	srv := apptest.MustStart(f)
