@@ -14,7 +14,7 @@ type callRecord struct{ keyward.CallAudit }
 // startAudit prepares the record of a call. The description is computed
 // before the call runs, so it names things as they were.
 func (s *Server) startAudit(ctx context.Context, spec *Spec, args []any, caller *keyward.Caller) *callRecord {
-	if spec.Audit == nil || s.auditor == nil {
+	if spec.Audit == nil {
 		return nil
 	}
 	rec := &callRecord{keyward.CallAudit{Caller: caller, Method: spec.Name, Params: schema.Redact(spec.Params, args)}}
@@ -29,10 +29,15 @@ func (r *callRecord) passed(authenticated, authorized bool) {
 	}
 }
 
-// finishAudit writes the record of an audited call with its outcome.
-func (s *Server) finishAudit(ctx context.Context, rec *callRecord, err error) {
-	if rec != nil {
-		rec.Success = err == nil
+// finishAudit writes the record of an audited call with its outcome, and
+// its log line.
+func (s *Server) finishAudit(ctx context.Context, rec *callRecord, result any, err error) {
+	if rec == nil {
+		return
+	}
+	rec.Success = err == nil
+	if s.auditor != nil {
 		s.auditor.AuditCall(ctx, rec.CallAudit)
 	}
+	s.logAction(rec, result, err)
 }

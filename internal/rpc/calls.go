@@ -81,8 +81,9 @@ func (c *Conn) work(req *request) {
 	}
 }
 
-// execute runs one call and sends its response, if it has an id; then the
-// work the call deferred until its response was queued.
+// execute runs one call, records its outcome and sends its response, if
+// it has an id; then the work the call deferred until its response was
+// queued. A call its connection ended before it ran is not recorded.
 func (c *Conn) execute(req *request) {
 	ctx := c.ctx
 	if req.login {
@@ -98,17 +99,19 @@ func (c *Conn) execute(req *request) {
 	result, err := c.call(ctx, req, caller)
 	defer caller.RunDeferred()
 	if !req.hasID || ctx.Err() != nil {
+		c.finish(req, Outcome(err))
 		return
 	}
+	var msg []byte
 	if err == nil {
-		msg, encErr := appendResult(nil, req.id, result)
-		if encErr == nil {
-			c.reply(msg)
-			return
-		}
-		err = encErr
+		msg, err = appendResult(nil, req.id, result)
 	}
-	c.reply(c.errorMessage(req.id, err))
+	outcome := OutcomeOK
+	if err != nil {
+		msg, outcome = c.errorMessage(req.id, err)
+	}
+	c.finish(req, outcome)
+	c.reply(msg)
 }
 
 // call applies the checks of protocol.md section 7 (step 2, the session
@@ -121,7 +124,7 @@ func (c *Conn) call(ctx context.Context, req *request, caller *keyward.Caller) (
 	}
 	ctx = keyward.NewContext(ctx, caller)
 	rec := c.srv.startAudit(ctx, spec, req.params, caller)
-	defer func() { c.srv.finishAudit(ctx, rec, err) }()
+	defer func() { c.srv.finishAudit(ctx, rec, result, err) }()
 	if err := c.authenticate(ctx, spec, caller); err != nil {
 		return nil, err
 	}
@@ -161,7 +164,11 @@ func (c *Conn) authenticate(ctx context.Context, spec *Spec, caller *keyward.Cal
 	if caller.Authenticated() || spec.NoRateLimit || c.srv.limiter == nil {
 		return nil
 	}
-	return c.srv.limiter.Allow(ctx, spec.Name, c.origin)
+	err := c.srv.limiter.Allow(ctx, spec.Name, c.origin)
+	if err != nil {
+		c.srv.obs.RateLimited()
+	}
+	return err
 }
 
 func methodNotInVersion(name string) *keyward.Error {
@@ -172,15 +179,13 @@ func methodNotInVersion(name string) *keyward.Error {
 	return keyward.Errorf(keyward.ENOMETHOD, "Method '%s' not found in '%s'", short, ns)
 }
 
-// replyError queues an error response.
-func (c *Conn) replyError(id any, err error) { c.send(c.errorMessage(id, err)) }
-
-// errorMessage encodes an error response, logging unexpected errors once.
-func (c *Conn) errorMessage(id any, err error) []byte {
+// errorMessage encodes an error response, logging unexpected errors once,
+// and returns the call's outcome label.
+func (c *Conn) errorMessage(id any, err error) ([]byte, string) {
 	code, message, data, internal := wireError(err)
 	if internal && !errors.Is(err, context.Canceled) {
 		c.srv.log.LogAttrs(context.Background(), slog.LevelError, "call failed",
 			slog.String("conn", c.id), slog.Any("id", ejson.Plain(id)), slog.Any("error", err))
 	}
-	return appendError(nil, id, code, message, data)
+	return appendError(nil, id, code, message, data), outcomeLabel(code, data)
 }

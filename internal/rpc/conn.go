@@ -6,6 +6,7 @@ import (
 	"io"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
 
 	"github.com/coder/websocket"
@@ -168,14 +169,15 @@ func (c *Conn) checkFrame(data []byte, tooBig, authenticated bool) (int, bool) {
 // handle applies the message checks of protocol.md section 3 and schedules
 // the call.
 func (c *Conn) handle(data []byte, chars int, authenticated bool) {
+	start := time.Now()
 	v, err := ejson.Decode(data)
 	if err != nil {
-		c.replyError(nil, parseError(err))
+		c.refuse(&request{hasID: true, start: start}, parseError(err))
 		return
 	}
 	obj, err := checkShape(v)
 	if err != nil {
-		c.replyError(nil, err)
+		c.refuse(&request{hasID: true, start: start}, err)
 		return
 	}
 	if authenticated && chars > MaxAuthorizedChars {
@@ -183,27 +185,32 @@ func (c *Conn) handle(data []byte, chars int, authenticated bool) {
 		return
 	}
 	req, err := checkRequest(obj)
-	if err == nil && !c.srv.registry.Exists(req.method) {
-		err = errMethodMissing
+	req.start = start
+	var m *Method
+	if err == nil {
+		if m = c.srv.registry.methods[req.method]; m == nil {
+			err = errMethodMissing
+		}
 	}
 	if err != nil {
-		if req.hasID {
-			c.replyError(req.id, err)
-		}
+		c.refuse(req, err)
 		return
 	}
-	req.login = c.srv.registry.methods[req.method].Login
-	if !c.admit(req) && req.hasID {
-		c.replyError(req.id, errTooManyCalls)
+	req.login, req.obs = m.Login, c.srv.calls[req.method]
+	if !c.admit(req) {
+		c.refuse(req, errTooManyCalls)
 	}
 }
 
 // Close ends the connection with a close frame. Only the first call counts.
-func (c *Conn) Close(code websocket.StatusCode, reason string) {
+func (c *Conn) Close(code websocket.StatusCode, reason string) { c.shut(code, reason) }
+
+// shut is Close; it reports whether this call closed the connection.
+func (c *Conn) shut(code websocket.StatusCode, reason string) bool {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
-		return
+		return false
 	}
 	c.closed = true
 	c.out, c.outBytes = nil, 0
@@ -214,6 +221,7 @@ func (c *Conn) Close(code websocket.StatusCode, reason string) {
 		defer close(c.closeDone)
 		_ = c.ws.Close(code, reason)
 	}()
+	return true
 }
 
 // waitClosed waits for a close handshake started by Close, so the close

@@ -126,7 +126,7 @@ func (c *Conn) deliver(e keyward.Event) {
 		}
 		params["fields"] = fields
 	}
-	if msg, err := appendNotification(nil, "collection_update", params); err == nil {
-		c.send(msg)
+	if msg, err := appendNotification(nil, "collection_update", params); err == nil && c.send(msg) {
+		c.srv.obs.EventSent()
 	}
 }

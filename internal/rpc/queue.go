@@ -8,21 +8,23 @@ import (
 	"github.com/coder/websocket"
 )
 
-// send queues an outgoing message. A client that lets more than
-// MaxQueuedBytes wait is closed with 1008 "Client too slow"; no other
-// connection ever waits for it.
-func (c *Conn) send(msg []byte) {
+// send queues an outgoing message and reports whether it did. A client
+// that lets more than MaxQueuedBytes wait is closed with 1008 "Client too
+// slow"; no other connection ever waits for it.
+func (c *Conn) send(msg []byte) bool {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
-		return
+		return false
 	}
 	if queued := c.outBytes; queued+len(msg) > MaxQueuedBytes {
 		c.mu.Unlock()
-		c.srv.log.LogAttrs(context.Background(), slog.LevelInfo, "client too slow",
-			slog.String("conn", c.id), slog.Int("queued_bytes", queued))
-		c.Close(websocket.StatusPolicyViolation, reasonTooSlow)
-		return
+		if c.shut(websocket.StatusPolicyViolation, reasonTooSlow) {
+			c.srv.obs.SlowClientDropped()
+			c.srv.log.LogAttrs(context.Background(), slog.LevelInfo, "client too slow",
+				slog.String("conn", c.id), slog.Int("queued_bytes", queued))
+		}
+		return false
 	}
 	c.out = append(c.out, msg)
 	c.outBytes += len(msg)
@@ -32,6 +34,7 @@ func (c *Conn) send(msg []byte) {
 	if start {
 		go c.writeLoop()
 	}
+	return true
 }
 
 // reply sends a call's response. When no writer is busy the calling

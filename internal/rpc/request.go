@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/keyward/keyward/internal/ejson"
 )
@@ -17,6 +18,10 @@ type request struct {
 	// login calls hold a ticket of the connection's login turnstile.
 	login  bool
 	ticket uint64
+	// start is when the message arrived; obs records the call (nil until
+	// the method is known to be registered).
+	start time.Time
+	obs   CallObserver
 }
 
 // parseError returns the -32700 error for a text that is not a JSON object.

@@ -24,6 +24,8 @@ type Config struct {
 	Auditor keyward.Auditor
 	// WriteTimeout bounds each outgoing message; zero means 10 s.
 	WriteTimeout time.Duration
+	// Observer is told about calls, events and drops; nil records nothing.
+	Observer Observer
 }
 
 // Server runs JSON-RPC connections.
@@ -35,6 +37,8 @@ type Server struct {
 	auditor      keyward.Auditor
 	writeTimeout time.Duration
 	hub          *Hub
+	obs          Observer
+	calls        map[string]CallObserver // method name -> its recorder
 
 	mu    sync.Mutex
 	conns map[*Conn]struct{}
@@ -50,11 +54,15 @@ func NewServer(cfg Config) *Server {
 	s := &Server{
 		registry: cfg.Registry, log: cfg.Logger, authority: cfg.Authority,
 		limiter: cfg.RateLimit, auditor: cfg.Auditor, writeTimeout: cfg.WriteTimeout,
-		conns: map[*Conn]struct{}{},
+		conns: map[*Conn]struct{}{}, obs: cfg.Observer,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	if s.obs == nil {
+		s.obs = NopObserver{}
+	}
+	s.calls = callObservers(s.obs, s.registry)
 	if s.writeTimeout == 0 {
 		s.writeTimeout = 10 * time.Second
 	}
@@ -85,6 +93,7 @@ func (s *Server) watchWrites() {
 			for _, c := range s.Conns() {
 				if c.stuck(limit) {
 					_ = c.ws.CloseNow()
+					s.obs.SlowClientDropped()
 				}
 			}
 		}
@@ -141,6 +150,19 @@ func (s *Server) DropAll() {
 	for _, c := range s.Conns() {
 		_ = c.ws.CloseNow()
 	}
+}
+
+// Stats counts the open connections and their sessions by credential
+// type, for the metrics gauges.
+func (s *Server) Stats() (conns int, sessions map[keyward.Credential]int) {
+	all := s.Conns()
+	sessions = map[keyward.Credential]int{}
+	for _, c := range all {
+		if sess := c.Session(); sess != nil {
+			sessions[sess.Credential]++
+		}
+	}
+	return len(all), sessions
 }
 
 // Conns returns the open connections.

@@ -28,7 +28,7 @@ func (a *keyAttempt) keyRef() any {
 
 func (s *Service) keyFailed(ctx context.Context, a *keyAttempt, apiKey any, errText, resp string) (*keyward.Session, string) {
 	name, _ := a.username.(string)
-	s.auditLogin(ctx, a.c, name, a.creds(apiKey), errText)
+	s.login(ctx, a.c, keyward.CredAPIKey, name, a.creds(apiKey), errText, resp)
 	return nil, resp
 }
 
@@ -37,10 +37,9 @@ func (s *Service) keyFailed(ctx context.Context, a *keyAttempt, apiKey any, errT
 // compute a dummy HMAC so timing does not tell the steps apart.
 func (s *Service) LoginAPIKey(ctx context.Context, c *keyward.Caller, username, raw string) (*keyward.Session, string) {
 	a := &keyAttempt{c: c, username: username}
-	v := s.cfg.Verifier
 	id, secret, ok := keys.Parse(raw)
 	if !ok {
-		v.Dummy(raw)
+		s.dummyVerify(raw)
 		return s.keyFailed(ctx, a, nil, "Invalid API key", AuthErr)
 	}
 	k, err := s.cfg.Keys.FindKey(ctx, id)
@@ -51,14 +50,14 @@ func (s *Service) LoginAPIKey(ctx context.Context, c *keyward.Caller, username, 
 	a.key = k
 	owner := s.Accounts().UserByName(username)
 	if k == nil || owner == nil || k.UserID != owner.ID {
-		v.Dummy(secret)
+		s.dummyVerify(secret)
 		return s.keyFailed(ctx, a, a.keyRef(), "Invalid API key", AuthErr)
 	}
 	if k.Revoked {
-		v.Dummy(secret)
+		s.dummyVerify(secret)
 		return s.keyFailed(ctx, a, a.keyRef(), "API key is revoked.", AuthErr)
 	}
-	match, rehash := v.Verify(ctx, k.Hash, secret)
+	match, rehash := s.verifyKey(ctx, k.Hash, secret)
 	if !match {
 		return s.keyFailed(ctx, a, a.keyRef(), "Invalid API key", AuthErr)
 	}
@@ -80,7 +79,7 @@ func (s *Service) LoginAPIKey(ctx context.Context, c *keyward.Caller, username, 
 	sess := s.newSession(owner, keyward.CredAPIKey)
 	sess.APIKeyID, sess.APIKeyName, sess.APIKeyGen = k.ID, k.Name, k.SecretGen
 	s.keyCache.put(k)
-	s.auditLogin(ctx, c, username, CredentialsJSON(sess, true), "")
+	s.login(ctx, c, keyward.CredAPIKey, username, CredentialsJSON(sess, true), "", Success)
 	return sess, Success
 }
 
@@ -99,7 +98,7 @@ func (s *Service) LoginAPIKeyOnly(ctx context.Context, c *keyward.Caller, raw st
 		owner = s.Accounts().User(k.UserID)
 	}
 	if owner == nil {
-		s.cfg.Verifier.Dummy(raw)
+		s.dummyVerify(raw)
 		return s.keyFailed(ctx, &keyAttempt{c: c}, keys.Redact(raw), "Invalid API key", AuthErr)
 	}
 	return s.LoginAPIKey(ctx, c, owner.Username, raw)

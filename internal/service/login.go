@@ -60,14 +60,14 @@ func (s *Service) LoginPassword(ctx context.Context, c *keyward.Caller, username
 	}
 	failed := map[string]any{"credentials": string(keyward.CredPassword), "credentials_data": map[string]any{"username": username}}
 	if !ok || u == nil || !snap.userValid(u.ID) {
-		s.auditLogin(ctx, c, username, failed, "Bad username or password")
+		s.login(ctx, c, keyward.CredPassword, username, failed, "Bad username or password", AuthErr)
 		return nil, AuthErr
 	}
 	if rehash {
 		s.rehashPassword(ctx, u.ID, pw)
 	}
 	sess := s.newSession(u, keyward.CredPassword)
-	s.auditLogin(ctx, c, username, CredentialsJSON(sess, true), "")
+	s.login(ctx, c, keyward.CredPassword, username, CredentialsJSON(sess, true), "", Success)
 	return sess, Success
 }
 
@@ -98,8 +98,8 @@ func (s *Service) rehashPassword(ctx context.Context, id int64, pw string) {
 // LoginToken checks a TOKEN_PLAIN login (accounts.md 10.2).
 func (s *Service) LoginToken(ctx context.Context, c *keyward.Caller, text string) (*keyward.Session, string) {
 	failed := func(reason string) (*keyward.Session, string) {
-		s.auditLogin(ctx, c, "", map[string]any{"credentials": string(keyward.CredToken),
-			"credentials_data": map[string]any{"token": Redacted}}, reason)
+		s.login(ctx, c, keyward.CredToken, "", map[string]any{"credentials": string(keyward.CredToken),
+			"credentials_data": map[string]any{"token": Redacted}}, reason, AuthErr)
 		return nil, AuthErr
 	}
 	id := tokenDigest(text)
@@ -126,7 +126,7 @@ func (s *Service) LoginToken(ctx context.Context, c *keyward.Caller, text string
 	sess.Parent, sess.TokenDigest = t.parent, id
 	root := t.parent.Root()
 	sess.APIKeyID, sess.APIKeyName = root.APIKeyID, root.APIKeyName
-	s.auditLogin(ctx, c, u.Username, CredentialsJSON(sess, true), "")
+	s.login(ctx, c, keyward.CredToken, u.Username, CredentialsJSON(sess, true), "", Success)
 	return sess, Success
 }
 

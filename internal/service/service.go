@@ -35,6 +35,8 @@ type Config struct {
 	SessionMaxAge      time.Duration
 	SessionIdleTimeout time.Duration
 	AuditRetention     time.Duration
+	// Observer is told about logins and key checks; nil records nothing.
+	Observer Observer
 }
 
 // Service implements the business rules.
@@ -70,6 +72,9 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Observer == nil {
+		cfg.Observer = nopObserver{}
 	}
 	s := &Service{cfg: cfg, store: cfg.Store, hasher: cfg.Hasher, log: cfg.Logger, now: cfg.Now}
 	s.tokens = newTokenStore(s.now)
