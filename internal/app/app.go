@@ -5,11 +5,10 @@ package app
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
+	"net/http"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -22,6 +21,7 @@ import (
 	"github.com/keyward/keyward/internal/docs"
 	"github.com/keyward/keyward/internal/httpserver"
 	"github.com/keyward/keyward/internal/keys"
+	"github.com/keyward/keyward/internal/metrics"
 	"github.com/keyward/keyward/internal/password"
 	"github.com/keyward/keyward/internal/rpc"
 	"github.com/keyward/keyward/internal/service"
@@ -42,6 +42,11 @@ type App struct {
 	stop   sync.Once
 	stopEr error
 	now    func() time.Time
+
+	metrics *metrics.Metrics
+	// metricsHTTP serves /metrics on metrics_listen; nil when /metrics is
+	// on the main listeners.
+	metricsHTTP *httpserver.Server
 }
 
 // Option changes how an App is built.
@@ -64,12 +69,15 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opti
 		db.Close()
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, db: db, now: time.Now}
+	a := &App{cfg: cfg, log: log, db: db, now: time.Now, metrics: metrics.New()}
 	for _, o := range opts {
 		o(a)
 	}
 	db.Now = a.now
-	db.OnAuditError = func(err error) { log.Error("write audit records", "error", err) }
+	db.OnAuditError = func(err error) {
+		a.metrics.StoreError()
+		log.Error("write audit records", "error", err)
+	}
 	if err := a.build(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -86,8 +94,9 @@ func (a *App) build(ctx context.Context) error {
 		a.log.Info("API keys by pepper", "pepper", id, "keys", n)
 	}
 	hasher := password.NewHasher(a.cfg.Argon2)
+	store := countedStore{db: a.db, count: a.metrics.StoreError}
 	svc, err := service.New(ctx, service.Config{
-		Store: a.db, Audit: a.db, Keys: a.db, Hasher: hasher, Logger: a.log, Now: a.now,
+		Store: store, Audit: store, Keys: store, Hasher: hasher, Logger: a.log, Now: a.now, Observer: a.metrics,
 		Verifier: keys.NewVerifier(peppers, hasher.Slots()), InsecureKeyPolicy: a.cfg.InsecureKeyPolicy,
 		FailDelay:     [2]time.Duration{a.cfg.LoginFailDelay.Min, a.cfg.LoginFailDelay.Max},
 		SessionMaxAge: a.cfg.SessionMaxAge, SessionIdleTimeout: a.cfg.SessionIdleTimeout,
@@ -108,6 +117,7 @@ func (a *App) build(ctx context.Context) error {
 		Logger:    a.log,
 		Authority: svc,
 		Auditor:   svc,
+		Observer:  a.metrics,
 		RateLimit: rpc.NewRateLimiter(rpc.RateLimitConfig{
 			Calls: a.cfg.RateLimitCalls, Window: a.cfg.RateLimitWindow,
 			DelayMin: a.cfg.RateLimitDelay.Min, DelayMax: a.cfg.RateLimitDelay.Max,
@@ -115,8 +125,10 @@ func (a *App) build(ctx context.Context) error {
 		}),
 	})
 	svc.Attach(a.rpc, a.rpc.Events())
+	a.metrics.Register(metrics.Connections{Stats: a.rpc.Stats})
 	a.http = httpserver.New(httpserver.Config{
 		RPC: a.rpc, Logger: a.log, Proxies: a.cfg.TrustedProxies, Ready: a.db.Ping, UI: web.Handler(),
+		Metrics: a.metricsOnMain(),
 		Docs: docs.Handler(reg, docs.Settings{
 			LoginFailDelay: a.cfg.LoginFailDelay.String(), RateLimitCalls: a.cfg.RateLimitCalls,
 			RateLimitWindow: a.cfg.RateLimitWindow.String(), RateLimitDelay: a.cfg.RateLimitDelay.String(),
@@ -128,6 +140,16 @@ func (a *App) build(ctx context.Context) error {
 	a.cancel = cancel
 	a.bg.Go(func() { svc.Watch(bg, time.Second) })
 	a.bg.Go(func() { svc.PruneAudit(bg) })
+	return nil
+}
+
+// metricsOnMain returns the /metrics handler for the main listeners, or
+// nil, having made the server of metrics_listen, when that is set.
+func (a *App) metricsOnMain() http.Handler {
+	if a.cfg.MetricsListen == "" {
+		return a.metrics.Handler()
+	}
+	a.metricsHTTP = httpserver.NewMetrics(a.metrics.Handler(), a.log)
 	return nil
 }
 
@@ -166,74 +188,15 @@ func (a *App) Registry() *rpc.Registry { return a.rpc.Registry() }
 // Service returns the business services (for commands that act directly).
 func (a *App) Service() *service.Service { return a.svc }
 
-// Listeners are the open listeners: plain HTTP, and TLS and the unix
-// socket when configured.
-type Listeners struct {
-	Plain, TLS, Unix net.Listener
-}
-
-// Listen opens the configured listeners.
-func (a *App) Listen() (*Listeners, error) {
-	ls := &Listeners{}
-	var err error
-	if ls.Plain, err = net.Listen("tcp", a.cfg.Listen); err != nil {
-		return nil, fmt.Errorf("listen: %w", err)
-	}
-	if a.cfg.TLSListen != "" {
-		tc, err := a.tlsConfig()
-		if err != nil {
-			ls.Close()
-			return nil, err
-		}
-		l, err := net.Listen("tcp", a.cfg.TLSListen)
-		if err != nil {
-			ls.Close()
-			return nil, fmt.Errorf("tls_listen: %w", err)
-		}
-		ls.TLS = tls.NewListener(l, tc)
-	}
-	if a.cfg.UnixSocket != "" {
-		_ = os.Remove(a.cfg.UnixSocket)
-		if ls.Unix, err = net.Listen("unix", a.cfg.UnixSocket); err != nil {
-			ls.Close()
-			return nil, fmt.Errorf("unix_socket: %w", err)
-		}
-	}
-	return ls, nil
-}
-
-// Close closes every listener.
-func (ls *Listeners) Close() {
-	for _, l := range []net.Listener{ls.Plain, ls.TLS, ls.Unix} {
-		if l != nil {
-			l.Close()
-		}
-	}
-}
-
-// Serve serves HTTP on every listener until Shutdown.
-func (a *App) Serve(ls *Listeners) error {
-	errc := make(chan error, 3)
-	n := 0
-	for _, l := range []net.Listener{ls.Plain, ls.TLS, ls.Unix} {
-		if l != nil {
-			n++
-			go func() { errc <- a.http.Serve(l) }()
-		}
-	}
-	var err error
-	for range n {
-		err = errors.Join(err, <-errc)
-	}
-	return err
-}
-
 // Shutdown closes connections with 1001, waits for requests in progress
 // until ctx ends, and closes the store.
 func (a *App) Shutdown(ctx context.Context) error {
 	a.stop.Do(func() {
 		a.cancel()
 		err := a.http.Shutdown(ctx)
+		if a.metricsHTTP != nil {
+			err = errors.Join(err, a.metricsHTTP.Shutdown(ctx))
+		}
 		a.bg.Wait()
 		a.stopEr = errors.Join(err, a.db.Close())
 	})
@@ -267,6 +230,10 @@ func (a *App) DropConnections() { a.rpc.DropAll() }
 
 // Connections returns the number of open WebSocket connections.
 func (a *App) Connections() int { return len(a.rpc.Conns()) }
+
+// CloseStore closes the database while the server runs, as a failed disk
+// would make it unreachable (tests of /readyz). Shutdown still works.
+func (a *App) CloseStore() error { return a.db.Close() }
 
 // Checkpoint writes everything committed into the database file.
 func (a *App) Checkpoint(ctx context.Context) error { return a.db.Checkpoint(ctx) }

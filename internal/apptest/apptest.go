@@ -26,6 +26,8 @@ type Server struct {
 	Config  *config.Config
 	Clock   *Clock
 	logs    *syncBuffer
+	// MetricsAddr is the host:port of the metrics listener, if configured.
+	MetricsAddr string
 }
 
 // Clock is a test clock: it starts at the real time and moves only when
@@ -106,7 +108,7 @@ func MustStart(tb testing.TB, opts ...func(*config.Config)) *Server {
 		_ = a.Shutdown(ctx)
 		// An error logged by the server is a bug the test did not look for.
 		for _, line := range strings.Split(logs.String(), "\n") {
-			if strings.Contains(line, "level=ERROR") {
+			if strings.Contains(line, "level=ERROR") || strings.Contains(line, `"level":"ERROR"`) {
 				tb.Errorf("server logged an error: %s", line)
 			}
 		}
@@ -114,6 +116,9 @@ func MustStart(tb testing.TB, opts ...func(*config.Config)) *Server {
 	srv := &Server{App: a, Addr: ls.Plain.Addr().String(), DataDir: cfg.DataDir, Config: cfg, Clock: clock, logs: logs}
 	if ls.TLS != nil {
 		srv.TLSAddr = ls.TLS.Addr().String()
+	}
+	if ls.Metrics != nil {
+		srv.MetricsAddr = ls.Metrics.Addr().String()
 	}
 	return srv
 }

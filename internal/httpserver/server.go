@@ -27,6 +27,9 @@ type Config struct {
 	UI http.Handler
 	// Docs serves /api/docs.
 	Docs http.Handler
+	// Metrics serves GET /metrics; nil answers 404 there (metrics on a
+	// listener of their own, see NewMetrics).
+	Metrics http.Handler
 }
 
 // Server is Keyward's HTTP front.
@@ -51,19 +54,43 @@ func New(cfg Config) *Server {
 		s.mux.Handle("GET /api/docs", cfg.Docs)
 		s.mux.Handle("GET /api/docs/", cfg.Docs)
 	}
+	// Without a handler (metrics on a listener of their own) /metrics is
+	// not found here, rather than the web interface's page.
+	metrics := cfg.Metrics
+	if metrics == nil {
+		metrics = http.NotFoundHandler()
+	}
+	s.mux.Handle("GET /metrics", metrics)
 	if cfg.UI != nil {
 		s.mux.Handle("GET /", cfg.UI)
 	}
-	s.http = &http.Server{
-		Handler:           s.mux,
+	s.http = newHTTPServer(s.mux, cfg.Logger)
+	return s
+}
+
+// NewMetrics returns a server of GET /metrics alone, for a listener of its
+// own; every other path answers 404.
+func NewMetrics(metrics http.Handler, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: Config{Logger: log, Metrics: metrics}, mux: http.NewServeMux()}
+	s.mux.Handle("GET /metrics", metrics)
+	s.http = newHTTPServer(s.mux, log)
+	return s
+}
+
+// newHTTPServer sets every timeout.
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	return s
 }
 
 // Handler returns the server's routes (for tests and extra listeners).
@@ -81,7 +108,9 @@ func (s *Server) Serve(l net.Listener) error {
 // Shutdown stops accepting, closes WebSocket connections with 1001 and
 // waits for requests in progress until ctx ends.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.cfg.RPC.Shutdown()
+	if s.cfg.RPC != nil {
+		s.cfg.RPC.Shutdown()
+	}
 	return s.http.Shutdown(ctx)
 }
 
