@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/keyward/keyward/internal/apptest"
+	"github.com/keyward/keyward/internal/config"
 )
 
 // sweep keeps every secret a scenario uses and every text the server
@@ -112,11 +113,22 @@ func (s *sweep) record(c *apptest.Client, place string) (stop func()) {
 // TestSecretsSweep runs every way a password, token or API key reaches the
 // server — right, wrong, reset, revoked, misplaced — while a subscriber
 // records every event, then searches the answers (error messages
-// included), the events, the debug log, every audit record, the data
-// files and core.get_methods for each secret.
+// included), the events, the debug log (text and JSON), every audit
+// record, the data files and core.get_methods for each secret. The log
+// has one login line per AUTHENTICATION record and one admin action line
+// per METHOD_CALL record.
 func TestSecretsSweep(t *testing.T) {
 	t.Parallel()
-	srv := apptest.MustStart(t, trustLoopbackProxy)
+	for _, format := range []string{"text", "json"} {
+		t.Run(format, func(t *testing.T) {
+			t.Parallel()
+			sweepSecrets(t, func(c *config.Config) { trustLoopbackProxy(c); c.LogFormat = format })
+		})
+	}
+}
+
+func sweepSecrets(t *testing.T, opts func(*config.Config)) {
+	srv := apptest.MustStart(t, opts)
 	sw := newSweep()
 	sw.secret(apptest.AdminPassword)
 	admin := srv.MustSetupAdmin(t)
@@ -149,6 +161,7 @@ func TestSecretsSweep(t *testing.T) {
 		t.Fatal(err)
 	}
 	sw.saw("log", srv.Logs())
+	checkLogLines(t, srv, admin)
 	files, _ := filepath.Glob(filepath.Join(srv.DataDir, "*"))
 	for _, f := range files {
 		data, err := os.ReadFile(f)
@@ -258,4 +271,32 @@ func apiKeys(t *testing.T, sw *sweep, admin *apptest.Client, dial func() *apptes
 	keyLogin(dial(), "admin", raw2)
 	sw.result(t, admin, "api_key.delete", id1)
 	keyLogin(dial(), "admin", reset)
+}
+
+// checkLogLines: the log has one login line per AUTHENTICATION audit
+// record, one admin action line per METHOD_CALL record, and more call
+// lines than both.
+func checkLogLines(t *testing.T, srv *apptest.Server, admin *apptest.Client) {
+	t.Helper()
+	count := func(event string) int {
+		n, _ := apptest.Int(admin.MustResult("audit.query", map[string]any{
+			"query-filters": []any{[]any{"event", "=", event}}, "query-options": map[string]any{"count": true}}))
+		return int(n)
+	}
+	lines := func(msg string) int {
+		if srv.Config.LogFormat == "json" {
+			return strings.Count(srv.Logs(), `"msg":"`+msg+`"`)
+		}
+		return strings.Count(srv.Logs(), `msg="`+msg+`"`) + strings.Count(srv.Logs(), "msg="+msg+" ")
+	}
+	if got, want := lines("login"), count("AUTHENTICATION"); got != want || got == 0 {
+		t.Errorf("login lines: %d, AUTHENTICATION records: %d", got, want)
+	}
+	if got, want := lines("admin action"), count("METHOD_CALL"); got != want || got == 0 {
+		t.Errorf("admin action lines: %d, METHOD_CALL records: %d", got, want)
+	}
+	// Every login and admin action is a call too, with other calls.
+	if calls, others := lines("call"), lines("login")+lines("admin action"); calls <= others {
+		t.Errorf("call lines: %d, login and admin action lines: %d", calls, others)
+	}
 }
