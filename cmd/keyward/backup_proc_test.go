@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"io"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -11,7 +9,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/keyward/keyward/internal/apptest"
 	"github.com/keyward/keyward/internal/client"
@@ -34,39 +31,14 @@ func TestHelperServe(t *testing.T) {
 }
 
 // startServerProcess runs `keyward serve` on dir in a child process (this
-// test binary) and returns it and its address once it listens.
-func startServerProcess(t *testing.T, dir string) (*exec.Cmd, string) {
+// test binary) and returns it once it is ready.
+func startServerProcess(t *testing.T, dir string) *apptest.Process {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperServe$")
-	cmd.Env = append(os.Environ(), serveEnv+"=serve --data-dir "+dir+
-		" --listen 127.0.0.1:0 --rate-limit-calls 0 --login-fail-delay 0 --argon2 m=64,t=1,p=1 --log-level warn")
+	args := append([]string{"serve", "--data-dir", dir}, apptest.FastServeArgs...)
+	cmd.Env = append(apptest.CleanEnv(), serveEnv+"="+strings.Join(args, " "))
 	cmd.Stderr = os.Stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addrc := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if rest, ok := strings.CutPrefix(sc.Text(), "Keyward listening on http://"); ok {
-				addr, _, _ := strings.Cut(rest, " ")
-				addrc <- addr
-			}
-		}
-		_, _ = io.Copy(io.Discard, stdout)
-	}()
-	select {
-	case addr := <-addrc:
-		return cmd, addr
-	case <-time.After(30 * time.Second):
-		t.Fatal("the server process did not start")
-	}
-	return nil, ""
+	return apptest.MustStartProcess(t, cmd, nil)
 }
 
 // TestBackupRestoreOtherProcess backs up the database of a server running
@@ -82,8 +54,8 @@ func TestBackupRestoreOtherProcess(t *testing.T) {
 		t.Fatal(errOut)
 	}
 	first := strings.TrimSpace(out)
-	proc, addr := startServerProcess(t, dir)
-	c, err := client.Dial(context.Background(), "ws://"+addr+"/api/current", nil)
+	proc := startServerProcess(t, dir)
+	c, err := client.Dial(context.Background(), proc.WSURL("current"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,10 +75,7 @@ func TestBackupRestoreOtherProcess(t *testing.T) {
 	if _, errOut, code := runCmd(t, "", "restore", "--data-dir", dir, backup); code != 1 || !strings.Contains(errOut, "in use") {
 		t.Fatalf("restore while the server process runs: exit %d: %s", code, errOut)
 	}
-	if err := proc.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	if err := proc.Wait(); err != nil {
+	if err := proc.Stop(); err != nil {
 		t.Fatalf("server process: %v", err)
 	}
 	out, errOut, code = runCmd(t, "", "restore", "--data-dir", dir, backup)
