@@ -30,6 +30,10 @@ func TestDocsFromKeysScreen(t *testing.T) {
 	if p := Eval[string](u, "location.pathname"); p != "/api/docs/current/" {
 		t.Fatalf("docs at %q", p)
 	}
+	// The inline style sheet is allowed by its hash in the page's CSP.
+	if bg := Eval[string](u, `getComputedStyle(document.querySelector('header.top')).backgroundColor`); bg != "rgb(18, 52, 86)" {
+		t.Fatalf("the docs style sheet did not apply (header background %q): blocked by the CSP?", bg)
+	}
 	do(t, u.ctx, chromedp.Click(chromedp.CSS(`a[href="/api/docs/current/methods/core.ping.html"]`)))
 	u.Wait("ping page", `document.querySelector('form[data-tryit]')`)
 	do(t, u.ctx, chromedp.Click(chromedp.CSS(`form[data-tryit] button`)))
