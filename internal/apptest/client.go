@@ -17,8 +17,10 @@ import (
 	"github.com/coder/websocket"
 )
 
-// Timeout bounds every read a test client makes.
-const Timeout = 10 * time.Second
+// Timeout bounds every read a test client makes: a hang detector, long
+// enough for a loaded machine running every package under the race
+// detector (10 s was exceeded there by a 10,000-key test).
+const Timeout = 30 * time.Second
 
 // Client is a raw JSON-RPC client over a real WebSocket.
 type Client struct {
