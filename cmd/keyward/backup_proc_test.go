@@ -22,7 +22,7 @@ const serveEnv = "KEYWARD_TEST_SERVE_ARGS"
 func TestHelperServe(t *testing.T) {
 	args := os.Getenv(serveEnv)
 	if args == "" {
-		t.Skip("the server process of TestBackupRestoreOtherProcess")
+		t.Skip("not a test on its own: TestBackupRestoreOtherProcess runs it as its server process, with " + serveEnv + " set")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()

@@ -13,7 +13,7 @@ import (
 // logs in with every key: all log in but those two, which never do.
 func TestTenThousandKeysSurviveRestart(t *testing.T) {
 	if testing.Short() {
-		t.Skip("creates and logs in with 10,000 keys; run without -short")
+		t.Skip("-short: this test creates and logs in with 10,000 keys twice (about a minute under -race); go test without -short runs it, and CI does")
 	}
 	t.Parallel()
 	const n, workers = 10000, 8

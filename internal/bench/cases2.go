@@ -11,14 +11,11 @@ import (
 // queryCase times the keys screen's two calls with a name regex: the count,
 // then a page of 50 newest first.
 func queryCase(ctx context.Context, srv *server, nkeys, rounds int) (*Case, error) {
-	c, err := dial(ctx, srv.ws("current"))
+	c, err := dialAdmin(ctx, srv)
 	if err != nil {
 		return nil, err
 	}
 	defer c.close()
-	if err := c.passwordLogin(ctx); err != nil {
-		return nil, err
-	}
 	filters := []any{[]any{"name", "~", "(?i)key-0001"}}
 	count, page := &latencies{}, &latencies{}
 	for i := range rounds {
@@ -72,14 +69,11 @@ func sessionsCase(ctx context.Context, srv *server, raws []string, n int) (*Case
 // revokeCase deletes a key whose session is open and measures how long
 // until that session's next call is refused, and until a new login fails.
 func revokeCase(ctx context.Context, srv *server, rounds int) (*Case, error) {
-	admin, err := dial(ctx, srv.ws("current"))
+	admin, err := dialAdmin(ctx, srv)
 	if err != nil {
 		return nil, err
 	}
 	defer admin.close()
-	if err := admin.passwordLogin(ctx); err != nil {
-		return nil, err
-	}
 	sess, login := &latencies{}, &latencies{}
 	for i := range rounds {
 		s, l, err := revokeOnce(ctx, srv, admin, i)
@@ -156,14 +150,11 @@ func eventsCase(ctx context.Context, srv *server, raws []string, n, rounds int) 
 		subs[i] = c
 		progress("events", i+1, n)
 	}
-	admin, err := dial(ctx, srv.ws("current"))
+	admin, err := dialAdmin(ctx, srv)
 	if err != nil {
 		return nil, err
 	}
 	defer admin.close()
-	if err := admin.passwordLogin(ctx); err != nil {
-		return nil, err
-	}
 	lat := &latencies{}
 	for round := range rounds {
 		d, err := fanOut(ctx, admin, subs, round)

@@ -100,13 +100,22 @@ func (c *conn) keyLogin(ctx context.Context, raw string) (string, error) {
 	return out.ResponseType, err
 }
 
-func (c *conn) passwordLogin(ctx context.Context) error {
+// dialAdmin opens a connection to srv logged in as the administrator.
+func dialAdmin(ctx context.Context, srv *server) (*conn, error) {
+	c, err := dial(ctx, srv.ws("current"))
+	if err != nil {
+		return nil, err
+	}
 	r, err := c.call(ctx, "auth.login_ex", map[string]any{"mechanism": "PASSWORD_PLAIN", "username": adminUser,
 		"password": adminPassword, "login_options": map[string]any{"user_info": false}})
 	if err == nil && (r.Error != nil || string(r.Result) == "") {
 		err = fmt.Errorf("admin login failed")
 	}
-	return err
+	if err != nil {
+		c.close()
+		return nil, err
+	}
+	return c, nil
 }
 
 func (c *conn) close() { _ = c.ws.Close(websocket.StatusNormalClosure, "") }

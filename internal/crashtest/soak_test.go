@@ -65,7 +65,7 @@ func (s *soakStats) fail(format string, args ...any) {
 //	KEYWARD_SOAK=5m go test -run TestSoak -v -timeout 20m ./internal/crashtest/
 func TestSoak(t *testing.T) {
 	if testing.Short() {
-		t.Skip("the soak takes 20 s or more; -short skips it")
+		t.Skip("-short: the soak runs 200 clients for 20 s or more; go test without -short runs it, and CI does")
 	}
 	duration, clients := soakConfig(t)
 	dir := t.TempDir()
