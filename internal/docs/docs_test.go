@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -182,6 +183,7 @@ func TestOpenRPC(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		resolveServerURL(t, doc, srv.URL+"/api/docs/"+string(v)+"/openrpc.json")
 		if err := meta.Validate(doc); err != nil {
 			t.Fatalf("%s: %v", v, err)
 		}
@@ -210,6 +212,25 @@ func TestOpenRPC(t *testing.T) {
 			}
 		}
 	}
+}
+
+// resolveServerURL checks that the document names its server by a URL
+// relative to where it is served (so no request header can change it) and
+// resolves it against that place, as the OpenRPC specification tells a
+// client to: the meta-schema's "uri" format wants an absolute one.
+func resolveServerURL(t *testing.T, doc any, docURL string) {
+	t.Helper()
+	server := doc.(map[string]any)["servers"].([]any)[0].(map[string]any)
+	rel, _ := server["url"].(string)
+	base, err := url.Parse(docURL)
+	if err != nil || !strings.HasPrefix(rel, "/api/") {
+		t.Fatalf("server url %q is not relative to %s", rel, docURL)
+	}
+	ref, err := url.Parse(rel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	server["url"] = base.ResolveReference(ref).String()
 }
 
 func jsonText(v any) string { b, _ := json.Marshal(v); return string(b) }

@@ -29,11 +29,7 @@ func Handler(reg *rpc.Registry, set Settings) http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		scheme := "ws://"
-		if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
-			scheme = "wss://"
-		}
-		body, ctype, ok := render(reg, set, v, label, name, scheme+r.Host)
+		body, ctype, ok := render(reg, set, v, label, name)
 		if !ok {
 			http.NotFound(w, r)
 			return
@@ -59,7 +55,7 @@ var csp = func() string {
 }()
 
 // render returns one page of a version, or false for an unknown one.
-func render(reg *rpc.Registry, set Settings, v keyward.Version, label, name, base string) ([]byte, string, bool) {
+func render(reg *rpc.Registry, set Settings, v keyward.Version, label, name string) ([]byte, string, bool) {
 	const html = "text/html; charset=utf-8"
 	p := &page{v: v, label: label}
 	switch {
@@ -67,7 +63,7 @@ func render(reg *rpc.Registry, set Settings, v keyward.Version, label, name, bas
 		indexPage(p, reg)
 		return []byte(frame(p, "Methods", name, p.b.String(), false)), html, true
 	case name == "openrpc.json":
-		b, _ := json.MarshalIndent(OpenRPC(reg, v, base), "", "  ")
+		b, _ := json.MarshalIndent(OpenRPC(reg, v), "", "  ")
 		return b, "application/json", true
 	case name == downloadName(v):
 		return []byte(single(reg, set, v, label)), html, true

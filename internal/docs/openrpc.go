@@ -8,9 +8,10 @@ import (
 
 // OpenRPC returns the OpenRPC 1.3 document of one API version (protocol.md
 // 14.4): one entry per method of that version, params by position, with
-// the schemas params validation uses. base ("ws://host:port") makes the
-// server URL absolute, as the meta-schema's uri format asks.
-func OpenRPC(reg *rpc.Registry, v keyward.Version, base string) map[string]any {
+// the schemas params validation uses. The server URL is relative (OpenRPC
+// allows it: relative to where the document is served), so no request
+// header such as Host can put another site's address into it.
+func OpenRPC(reg *rpc.Registry, v keyward.Version) map[string]any {
 	var methods []any
 	for _, s := range reg.Specs(v) {
 		methods = append(methods, openrpcMethod(s))
@@ -22,7 +23,7 @@ func OpenRPC(reg *rpc.Registry, v keyward.Version, base string) map[string]any {
 	return map[string]any{
 		"openrpc": "1.3.2",
 		"info":    map[string]any{"title": "Keyward API", "version": string(v), "description": "JSON-RPC 2.0 over WebSocket"},
-		"servers": []any{map[string]any{"name": "websocket", "url": base + "/api/" + string(v)}},
+		"servers": []any{map[string]any{"name": "websocket", "url": "/api/" + string(v)}},
 		"methods": methods, "x-keyward-events": events,
 	}
 }

@@ -5,9 +5,12 @@ package web
 
 import (
 	"embed"
+	"io"
 	"io/fs"
 	"net/http"
+	"path"
 	"strings"
+	"time"
 )
 
 //go:embed static
@@ -25,7 +28,7 @@ func Handler() http.Handler {
 	if err != nil {
 		panic(err)
 	}
-	files := http.StripPrefix("/assets/", http.FileServerFS(assets))
+	files := http.StripPrefix("/assets/", filesOnly(assets))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// WebSockets live only under /api/<version>: there is no legacy
 		// /websocket endpoint, so an upgrade anywhere else is not found.
@@ -51,4 +54,32 @@ func setHeaders(h http.Header) {
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Content-Security-Policy", "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "+
 		"style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+}
+
+// filesOnly serves the files of fsys and answers 404 for anything else:
+// unlike http.FileServer it lists no directory, serves no index.html for
+// one and redirects nothing.
+func filesOnly(fsys fs.FS) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := r.URL.Path
+		if name == "" || strings.HasSuffix(name, "/") || !fs.ValidPath(name) || path.Clean(name) != name {
+			http.NotFound(w, r)
+			return
+		}
+		f, err := fsys.Open(name)
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		defer f.Close()
+		info, err := f.Stat()
+		content, seekable := f.(io.ReadSeeker)
+		if err != nil || info.IsDir() || !seekable {
+			http.NotFound(w, r)
+			return
+		}
+		// Embedded files have no modification time, so none is sent;
+		// Cache-Control: no-cache (set by the caller) makes browsers ask again.
+		http.ServeContent(w, r, info.Name(), time.Time{}, content)
+	})
 }
