@@ -9,7 +9,11 @@ import (
 
 // User is a local account.
 type User struct {
-	ID               int64
+	ID int64
+	// Stamp is drawn at random when the user is created and never changes.
+	// With ID it names this account and no other, ever: sessions and tokens
+	// remember both, so they can never pass to a later user.
+	Stamp            int64
 	UID              int64
 	Username         string
 	FullName         string
@@ -19,6 +23,9 @@ type User struct {
 	GroupID          int64   // primary group (database id)
 	GroupIDs         []int64 // secondary groups (database ids), ascending
 	CreatedAt        time.Time
+	// TokenEpoch grows when the user's password changes or password login
+	// is disabled; tokens made before that no longer log in.
+	TokenEpoch int64
 }
 
 // Group is a local group.

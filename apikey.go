@@ -53,6 +53,9 @@ type KeyTx interface {
 	Find(ctx context.Context, id int64) (*APIKey, error) // nil when missing
 	NameTaken(ctx context.Context, name string, except int64) (bool, error)
 	Create(ctx context.Context, k *APIKey) error // a zero k.ID takes the next id
+	// IDUsed reports whether id is or ever was a key's id: ids are never
+	// given out twice.
+	IDUsed(ctx context.Context, id int64) (bool, error)
 	Update(ctx context.Context, k *APIKey) error
 	Delete(ctx context.Context, id int64) error
 	RecordInsecureUse(ctx context.Context, id int64, address string, at time.Time) error

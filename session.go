@@ -45,8 +45,13 @@ const (
 
 // Session is the authenticated state of one connection.
 type Session struct {
-	LoginID    string // UUID made at login
-	UserID     int64
+	LoginID string // UUID made at login
+	UserID  int64
+	// UserStamp is the user's Stamp at login: the session belongs to the
+	// account with both UserID and UserStamp, never to a later one.
+	UserStamp int64
+	// Username is the name at login; rules and records use the current
+	// name (Caller.Username).
 	Username   string
 	Credential Credential
 	LoginAt    time.Time
@@ -76,9 +81,12 @@ func (s *Session) Root() *Session {
 type Caller struct {
 	ConnID  string
 	Session *Session
-	Roles   RoleSet
-	Version Version
-	Origin  Origin
+	// Username is the session user's name as of this call (a user may be
+	// renamed while logged in); "" without a session.
+	Username string
+	Roles    RoleSet
+	Version  Version
+	Origin   Origin
 	// deferred runs after the call's response is queued.
 	deferred []func()
 }

@@ -48,7 +48,7 @@ func keyVersions(params func(keyward.Version) []schema.Field, result func(keywar
 
 var keyCreateSchema = schema.Object(
 	schema.Req("name", schema.String().Len(1, 200)).Doc("Unique across all keys."),
-	schema.Req("username", schema.String().Len(1, 0)).Doc("The owner, a user with roles."),
+	schema.Req("username", schema.String().Len(1, 0).RecordAs(service.RecordedUsername)).Doc("The owner, a user with roles."),
 	schema.Opt("expires_at", schema.DateTime().OrNull(), nil).Doc("Null: never expires."),
 ).Named("ApiKeyCreate")
 

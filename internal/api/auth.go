@@ -38,7 +38,7 @@ var userInfoSchema = schema.Object(
 func (d *Deps) userInfo(reg *rpc.Registry, sess *keyward.Session) map[string]any {
 	acc := d.Svc.Accounts()
 	u := acc.User(sess.UserID)
-	if u == nil {
+	if u == nil || u.Stamp != sess.UserStamp {
 		return nil
 	}
 	roles := d.Svc.Roles(u.ID)

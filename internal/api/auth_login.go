@@ -17,11 +17,11 @@ func loginOptions() schema.Field {
 
 var loginDataSchema = schema.Union("mechanism", "AuthMech",
 	schema.Variant{Tag: "API_KEY_PLAIN", Schema: schema.Object(
-		schema.Req("username", schema.String().Len(1, 0)).Doc("The key's owner."),
+		schema.Req("username", schema.String().Len(1, 0).RecordAs(service.RecordedUsername)).Doc("The key's owner."),
 		schema.Req("api_key", schema.String().Sensitive()).Doc("The raw key, `<id>-<secret>`."),
 		loginOptions())},
 	schema.Variant{Tag: "PASSWORD_PLAIN", Schema: schema.Object(
-		schema.Req("username", schema.String()),
+		schema.Req("username", schema.String().RecordAs(service.RecordedUsername)),
 		schema.Req("password", schema.String().Sensitive()),
 		loginOptions())},
 	schema.Variant{Tag: "TOKEN_PLAIN", Schema: schema.Object(
@@ -81,11 +81,11 @@ func (d *Deps) loginEx(ctx context.Context, c *rpc.Call) (any, error) {
 	var resp string
 	switch in.Mechanism {
 	case "PASSWORD_PLAIN":
-		sess, resp = d.Svc.LoginPassword(ctx, c.Caller, in.Username, in.Password)
+		sess, resp = d.Svc.LoginPassword(ctx, c.Caller, c.Conn, in.Username, in.Password)
 	case "TOKEN_PLAIN":
-		sess, resp = d.Svc.LoginToken(ctx, c.Caller, in.Token)
+		sess, resp = d.Svc.LoginToken(ctx, c.Caller, c.Conn, in.Token)
 	case "API_KEY_PLAIN":
-		sess, resp = d.Svc.LoginAPIKey(ctx, c.Caller, in.Username, in.APIKey)
+		sess, resp = d.Svc.LoginAPIKey(ctx, c.Caller, c.Conn, in.Username, in.APIKey)
 	default:
 		return nil, errOTP
 	}
@@ -101,10 +101,11 @@ func (d *Deps) loginEx(ctx context.Context, c *rpc.Call) (any, error) {
 	return map[string]any{"response_type": resp, "user_info": info, "authenticator": "LEVEL_1"}, nil
 }
 
-// establish makes sess the connection's session.
+// establish makes sess, which the service has installed on the
+// connection, the caller of the rest of this call.
 func (d *Deps) establish(c *rpc.Call, sess *keyward.Session) {
-	c.Conn.SetSession(sess)
 	c.Caller.Session = sess
+	c.Caller.Username = sess.Username
 	c.Caller.Roles = d.Svc.Roles(sess.UserID)
 }
 
@@ -125,12 +126,13 @@ func (d *Deps) loginMethods() []*rpc.Method {
 		Name:        "auth.login",
 		Summary:     "Log in with a username and password.",
 		Description: "PASSWORD_PLAIN login returning a boolean. `otp_token` is ignored.",
-		Params: []schema.Field{schema.Req("username", schema.String()), schema.Req("password", schema.String().Sensitive()),
+		Params: []schema.Field{schema.Req("username", schema.String().RecordAs(service.RecordedUsername)),
+			schema.Req("password", schema.String().Sensitive()),
 			schema.Opt("otp_token", schema.String().OrNull().Sensitive(), nil)},
 		Result: boolResult, Access: rpc.NoAuth, Login: true,
 		Examples: []rpc.Example{{Name: "wrong password", Params: []any{"nobody", "wrong"}, Result: false}},
 		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
-			sess, resp := d.Svc.LoginPassword(ctx, c.Caller, c.Params[0].(string), c.Params[1].(string))
+			sess, resp := d.Svc.LoginPassword(ctx, c.Caller, c.Conn, c.Params[0].(string), c.Params[1].(string))
 			return d.boolLogin(ctx, c, sess, resp)
 		},
 	}, {
@@ -141,7 +143,7 @@ func (d *Deps) loginMethods() []*rpc.Method {
 		Result:      boolResult, Access: rpc.NoAuth, Login: true,
 		Examples: []rpc.Example{{Name: "invalid key", Params: []any{"invalid_api_key"}, Result: false}},
 		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
-			sess, resp := d.Svc.LoginAPIKeyOnly(ctx, c.Caller, c.Params[0].(string))
+			sess, resp := d.Svc.LoginAPIKeyOnly(ctx, c.Caller, c.Conn, c.Params[0].(string))
 			return d.boolLogin(ctx, c, sess, resp)
 		},
 	}, {
@@ -152,7 +154,7 @@ func (d *Deps) loginMethods() []*rpc.Method {
 		Result:      boolResult, Access: rpc.NoAuth, Login: true,
 		Examples: []rpc.Example{{Name: "unknown token", Params: []any{"nope"}, Result: false}},
 		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
-			sess, resp := d.Svc.LoginToken(ctx, c.Caller, c.Params[0].(string))
+			sess, resp := d.Svc.LoginToken(ctx, c.Caller, c.Conn, c.Params[0].(string))
 			return d.boolLogin(ctx, c, sess, resp)
 		},
 	}, {

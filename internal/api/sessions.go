@@ -6,7 +6,6 @@ import (
 	"github.com/keyward/keyward"
 	"github.com/keyward/keyward/internal/rpc"
 	"github.com/keyward/keyward/internal/schema"
-	"github.com/keyward/keyward/internal/service"
 )
 
 var sessionEntry = schema.Object(
@@ -21,14 +20,14 @@ var sessionEntry = schema.Object(
 ).Named("Session")
 
 // sessionEntries lists the sessions of every connection, shaped for v.
-func sessionEntries(srv *rpc.Server, current *rpc.Conn, v keyward.Version) []map[string]any {
+func (d *Deps) sessionEntries(srv *rpc.Server, current *rpc.Conn, v keyward.Version) []map[string]any {
 	var out []map[string]any
 	for _, c := range srv.Conns() {
 		s := c.Session()
 		if s == nil {
 			continue
 		}
-		creds := service.CredentialsJSON(s, v != keyward.V25_04)
+		creds := d.Svc.CredentialsJSON(s, v != keyward.V25_04)
 		out = append(out, map[string]any{
 			"id": c.ID(), "current": c == current, "internal": false, "origin": c.Origin().String(),
 			"credentials": creds["credentials"], "credentials_data": creds["credentials_data"],
@@ -47,7 +46,7 @@ func (d *Deps) sessionAdminMethods() []*rpc.Method {
 		Params:      queryParams(keyward.Current), Versions: queryVersions(), Query: true,
 		Result: listResult(sessionEntry), Roles: []keyward.Role{keyward.AuthSessionsRead},
 		Handler: func(_ context.Context, c *rpc.Call) (any, error) {
-			return runQuery(c, sessionEntries(c.Conn.Server(), c.Conn, c.Caller.Version))
+			return runQuery(c, d.sessionEntries(c.Conn.Server(), c.Conn, c.Caller.Version))
 		},
 	}, {
 		Name:        "auth.terminate_session",
@@ -69,6 +68,7 @@ func (d *Deps) sessionAdminMethods() []*rpc.Method {
 		Examples: []rpc.Example{{Name: "all others", Params: []any{}, Result: true}},
 		Handler: func(_ context.Context, c *rpc.Call) (any, error) {
 			terminate(c, func(other *rpc.Conn) bool { return other != c.Conn })
+			d.Svc.DropOtherTokens(c.Caller.Session)
 			return true, nil
 		},
 	}}

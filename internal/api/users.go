@@ -28,7 +28,8 @@ var userEntry = schema.Object(
 ).Named("User")
 
 func usernameSchema() *schema.Schema {
-	return schema.String().Len(1, 32).Desc("1-32 characters of A-Z a-z 0-9 _ . -, not starting with - or .")
+	return schema.String().Len(1, 32).Desc("1-32 characters of A-Z a-z 0-9 _ . -, not starting with - or .").
+		RecordAs(service.RecordedUsername)
 }
 
 var userCreateSchema = schema.Object(

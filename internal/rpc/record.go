@@ -46,8 +46,8 @@ func (s *Server) logAction(rec *callRecord, result any, err error) {
 		attrs = append(attrs, slog.Any("target", t))
 	}
 	attrs = append(attrs, slog.String("description", rec.Description), slog.String("conn", rec.Caller.ConnID))
-	if sess := rec.Caller.Session; sess != nil {
-		attrs = append(attrs, slog.String("user", sess.Username))
+	if rec.Caller.Session != nil {
+		attrs = append(attrs, slog.String("user", rec.Caller.Username))
 	}
 	s.log.LogAttrs(context.Background(), slog.LevelInfo, "admin action", attrs...)
 }

@@ -13,9 +13,9 @@ import (
 // Authority answers the RPC layer's questions about sessions. The accounts
 // service implements it.
 type Authority interface {
-	// Refresh returns the session's current effective roles, or
-	// keyward.ErrNotAuthenticated when the session has ended.
-	Refresh(ctx context.Context, s *keyward.Session, origin keyward.Origin) (keyward.RoleSet, error)
+	// Refresh returns the session user's current name and effective
+	// roles, or keyward.ErrNotAuthenticated when the session has ended.
+	Refresh(ctx context.Context, s *keyward.Session, origin keyward.Origin) (username string, roles keyward.RoleSet, err error)
 	// SessionEnded is told when a session ends other than by a new login
 	// or the connection closing, so the tokens it generated go too.
 	SessionEnded(s *keyward.Session)
@@ -29,12 +29,12 @@ func (c *Conn) refresh(ctx context.Context) *keyward.Caller {
 	if s == nil || c.srv.authority == nil {
 		return caller
 	}
-	roles, err := c.srv.authority.Refresh(ctx, s, c.origin)
+	name, roles, err := c.srv.authority.Refresh(ctx, s, c.origin)
 	if err != nil {
 		c.EndSession(s, keyward.ErrNotAuthenticated)
 		return caller
 	}
-	caller.Session, caller.Roles = s, roles
+	caller.Session, caller.Username, caller.Roles = s, name, roles
 	return caller
 }
 
@@ -42,6 +42,13 @@ func (c *Conn) refresh(ctx context.Context) *keyward.Caller {
 // connection's subscriptions stay; they are re-checked at each delivery.
 func (c *Conn) SetSession(s *keyward.Session) {
 	c.session.Store(s)
+}
+
+// CompareAndSwapSession makes s the connection's session if old still is,
+// and reports whether it did (a login that failed its last check puts the
+// previous session back this way).
+func (c *Conn) CompareAndSwapSession(old, s *keyward.Session) bool {
+	return c.session.CompareAndSwap(old, s)
 }
 
 // EndSession ends the session s if it is still the connection's. With a

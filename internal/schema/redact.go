@@ -49,7 +49,10 @@ func (s *Schema) redact(v any) any {
 	case KindAny, KindMap:
 		return ejson.Plain(v)
 	case KindString:
-		if _, ok := v.(string); ok {
+		if str, ok := v.(string); ok {
+			if s.Recorded != nil {
+				return s.Recorded(str)
+			}
 			return v
 		}
 	default:

@@ -31,6 +31,9 @@ type Schema struct {
 	Nullable    bool
 	// Secret values (passwords, keys, tokens) are redacted in audit records.
 	Secret bool
+	// Recorded, for strings, says how audit records show a value (for
+	// example a username that is not a valid one, redacted); nil: as sent.
+	Recorded func(string) string
 
 	MinLength, MaxLength int // strings; MaxLength 0 means DefaultMaxLength
 	Minimum, Maximum     *int64
@@ -132,6 +135,9 @@ func (s *Schema) Named(title string) *Schema { s.Title = title; return s }
 // Sensitive marks the value as a secret, redacted wherever params are
 // recorded.
 func (s *Schema) Sensitive() *Schema { s.Secret = true; return s }
+
+// RecordAs makes audit records show a string value as fn returns it.
+func (s *Schema) RecordAs(fn func(string) string) *Schema { s.Recorded = fn; return s }
 
 // Extra makes an object schema keep unknown keys.
 func (s *Schema) Extra() *Schema { s.AllowExtra = true; return s }

@@ -97,20 +97,22 @@ func (s *Service) GetKey(ctx context.Context, id int64) (map[string]any, error) 
 	return s.KeyEntry(k, View(keyward.CallerFrom(ctx))), nil
 }
 
-// callerName is the caller's username, or "" outside a session (commands
-// run by the operator, who may do anything).
+// callerName is the caller's current username, or "" outside a session
+// (commands run by the operator, who may do anything). It is never the
+// name copied at login: a user may have been renamed, and another user
+// may now have that name.
 func callerName(c *keyward.Caller) string {
 	if c == nil || c.Session == nil {
 		return ""
 	}
-	return c.Session.Username
+	return c.Username
 }
 
 // checkOwnership applies the ownership rule: without API_KEY_WRITE (which
 // FULL_ADMIN includes) only one's own keys may be managed.
 func checkOwnership(c *keyward.Caller, owner string) error {
 	me := callerName(c)
-	if me == "" || c.Roles.Has(keyward.APIKeyWrite) || owner == me {
+	if c == nil || c.Session == nil || c.Roles.Has(keyward.APIKeyWrite) || owner == me {
 		return nil
 	}
 	return keyward.Errorf(keyward.EACCES, "%s: authenticated user lacks privileges to create or modify API keys of other users.", me)
@@ -121,7 +123,7 @@ func checkOwnership(c *keyward.Caller, owner string) error {
 // caller does not hold.
 func (s *Service) checkEscalation(c *keyward.Caller, owner *keyward.User) error {
 	me := callerName(c)
-	if me == "" || c.Roles.Has(keyward.FullAdmin) || owner.ID == c.Session.UserID {
+	if c == nil || c.Session == nil || c.Roles.Has(keyward.FullAdmin) || owner.ID == c.Session.UserID {
 		return nil
 	}
 	if c.Roles.Contains(s.Roles(owner.ID)) {
@@ -143,7 +145,7 @@ func (s *Service) CreateKey(ctx context.Context, in KeyCreate) (*keyward.APIKey,
 	secret := keys.NewSecret()
 	k := &keyward.APIKey{Name: in.Name, Hash: keys.Hash(s.cfg.Verifier.Peppers.Current(), secret),
 		CreatedAt: now.UTC().Truncate(time.Second), ExpiresAt: truncated(in.ExpiresAt), SecretGen: 1}
-	err := s.cfg.Keys.UpdateKeys(ctx, func(tx keyward.KeyTx) error {
+	err := s.writeKeys(ctx, func(tx keyward.KeyTx) error {
 		v := &keyward.ValidationError{}
 		if err := checkName(ctx, tx, v, "api_key_create", in.Name, 0); err != nil {
 			return err
@@ -162,11 +164,10 @@ func (s *Service) CreateKey(ctx context.Context, in KeyCreate) (*keyward.APIKey,
 		}
 		k.UserID = owner.ID
 		return tx.Create(ctx, k)
-	})
+	}, func() { s.keyChanged(k, "added") })
 	if err != nil {
 		return nil, "", err
 	}
-	s.keyChanged(k, "added")
 	return k, keys.Format(k.ID, secret), nil
 }
 

@@ -17,7 +17,7 @@ func (s *Service) UpdateKey(ctx context.Context, id int64, in KeyUpdate) (before
 	if in.Reset {
 		secret = keys.NewSecret()
 	}
-	err = s.cfg.Keys.UpdateKeys(ctx, func(tx keyward.KeyTx) error {
+	err = s.writeKeys(ctx, func(tx keyward.KeyTx) error {
 		old, owner, err := s.manageable(ctx, tx, c, id)
 		if err != nil {
 			return err
@@ -53,11 +53,10 @@ func (s *Service) UpdateKey(ctx context.Context, id int64, in KeyUpdate) (before
 		}
 		before, after = old, &k
 		return tx.Update(ctx, &k)
-	})
+	}, func() { s.keyChanged(after, "changed") })
 	if err != nil {
 		return nil, nil, "", err
 	}
-	s.keyChanged(after, "changed")
 	if in.Reset {
 		raw = keys.Format(id, secret)
 	}
@@ -68,7 +67,7 @@ func (s *Service) UpdateKey(ctx context.Context, id int64, in KeyUpdate) (before
 func (s *Service) DeleteKey(ctx context.Context, id int64) (*keyward.APIKey, error) {
 	c := keyward.CallerFrom(ctx)
 	var deleted *keyward.APIKey
-	err := s.cfg.Keys.UpdateKeys(ctx, func(tx keyward.KeyTx) error {
+	err := s.writeKeys(ctx, func(tx keyward.KeyTx) error {
 		k, owner, err := s.manageable(ctx, tx, c, id)
 		if err != nil {
 			return err
@@ -78,11 +77,10 @@ func (s *Service) DeleteKey(ctx context.Context, id int64) (*keyward.APIKey, err
 		}
 		deleted = k
 		return tx.Delete(ctx, id)
-	})
+	}, func() { s.keyRemoved(id) })
 	if err != nil {
 		return nil, err
 	}
-	s.keyRemoved(id)
 	return deleted, nil
 }
 

@@ -2,11 +2,13 @@ package service
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/keyward/keyward"
+	"github.com/keyward/keyward/internal/keys"
 	"github.com/keyward/keyward/internal/query"
 )
 
@@ -24,11 +26,7 @@ const Redacted = "********"
 // AuditCall writes a METHOD_CALL record. Failures to write are logged: the
 // call's outcome does not change.
 func (s *Service) AuditCall(ctx context.Context, a keyward.CallAudit) {
-	var user string
-	if a.Caller.Session != nil {
-		user = a.Caller.Session.Username
-	}
-	rec := s.auditRecord(a.Caller, user, "METHOD_CALL", a.Success, map[string]any{
+	rec := s.auditRecord(a.Caller, a.Caller.Username, "METHOD_CALL", a.Success, map[string]any{
 		"method": a.Method, "params": query.Canonical(a.Params), "description": a.Description,
 		"authenticated": a.Authenticated, "authorized": a.Authorized, "vers": auditVers(),
 	})
@@ -64,7 +62,7 @@ func (s *Service) auditRecord(c *keyward.Caller, username, event string, success
 	var session, creds any
 	if c.Session != nil {
 		session = c.ConnID
-		creds = CredentialsJSON(c.Session, true)
+		creds = s.CredentialsJSON(c.Session, true)
 	}
 	return map[string]any{
 		"audit_id":          uuid.NewString(),
@@ -106,22 +104,38 @@ func (s *Service) PruneAudit(ctx context.Context) {
 }
 
 // CredentialsJSON renders a session's credentials as auth.sessions and the
-// audit trail show them; withLoginID false drops login_id (v25.04.0).
-func CredentialsJSON(s *keyward.Session, withLoginID bool) map[string]any {
-	data := map[string]any{"username": s.Username}
+// audit trail show them, with each user's current name; withLoginID false
+// drops login_id (v25.04.0).
+func (s *Service) CredentialsJSON(sess *keyward.Session, withLoginID bool) map[string]any {
+	data := map[string]any{"username": s.CurrentUsername(sess)}
 	if withLoginID {
-		data["login_id"] = s.LoginID
+		data["login_id"] = sess.LoginID
 	}
-	switch s.Credential {
+	switch sess.Credential {
 	case keyward.CredToken:
-		if s.Parent != nil {
-			data["parent"] = CredentialsJSON(s.Parent, withLoginID)
+		if sess.Parent != nil {
+			data["parent"] = s.CredentialsJSON(sess.Parent, withLoginID)
 		}
 	default:
-		data["login_at"] = s.LoginAt.Truncate(time.Second)
-		if s.Credential == keyward.CredAPIKey {
-			data["api_key"] = map[string]any{"id": s.APIKeyID, "name": s.APIKeyName}
+		data["login_at"] = sess.LoginAt.Truncate(time.Second)
+		if sess.Credential == keyward.CredAPIKey {
+			data["api_key"] = map[string]any{"id": sess.APIKeyID, "name": sess.APIKeyName}
 		}
 	}
-	return map[string]any{"credentials": string(s.Credential), "credentials_data": data}
+	return map[string]any{"credentials": string(sess.Credential), "credentials_data": data}
+}
+
+// RecordedUsername is how logs and audit records show a username a client
+// sent: as sent when it is a valid username (accounts.md 5.1), else
+// redacted, because a client that sends something else there may have
+// typed a secret into the wrong field. A text that starts like a raw key
+// shows as "<id>-********", anything else as "********".
+func RecordedUsername(name string) string {
+	if UsernamePattern.MatchString(name) {
+		return name
+	}
+	if id, ok := keys.ParseID(name); ok {
+		return strconv.FormatInt(id, 10) + "-" + Redacted
+	}
+	return Redacted
 }

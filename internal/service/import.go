@@ -27,7 +27,7 @@ type ImportRow struct {
 // holders keep using them; each skipped row gets one line saying why.
 func (s *Service) ImportKeys(ctx context.Context, rows []ImportRow) (imported int, skipped []string, err error) {
 	acc := s.Accounts()
-	err = s.cfg.Keys.UpdateKeys(ctx, func(tx keyward.KeyTx) error {
+	err = s.writeKeys(ctx, func(tx keyward.KeyTx) error {
 		imported, skipped = 0, nil
 		for _, r := range rows {
 			why, err := s.importRow(ctx, tx, acc, r)
@@ -41,7 +41,7 @@ func (s *Service) ImportKeys(ctx context.Context, rows []ImportRow) (imported in
 			}
 		}
 		return nil
-	})
+	}, s.keyCache.clear)
 	return imported, skipped, err
 }
 
@@ -51,6 +51,9 @@ func (s *Service) importRow(ctx context.Context, tx keyward.KeyTx, acc *keyward.
 	}
 	if existing, err := tx.Find(ctx, r.ID); err != nil || existing != nil {
 		return "a key with this id exists", err
+	}
+	if used, err := tx.IDUsed(ctx, r.ID); err != nil || used {
+		return "a key with this id existed before (ids are never reused)", err
 	}
 	if taken, err := tx.NameTaken(ctx, r.Name, 0); err != nil || taken {
 		return "a key with this name exists", err

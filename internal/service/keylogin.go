@@ -10,7 +10,7 @@ import (
 // keyAttempt is one API-key login being checked.
 type keyAttempt struct {
 	c        *keyward.Caller
-	username any // as sent; nil for auth.login_with_api_key without a key
+	username any // as recorded (RecordedUsername); nil for auth.login_with_api_key without a key
 	key      *keyward.APIKey
 }
 
@@ -35,8 +35,8 @@ func (s *Service) keyFailed(ctx context.Context, a *keyAttempt, apiKey any, errT
 // LoginAPIKey checks an API_KEY_PLAIN login by the steps of api-keys.md
 // 11.1; the first failure decides. Refusals before the secret is checked
 // compute a dummy HMAC so timing does not tell the steps apart.
-func (s *Service) LoginAPIKey(ctx context.Context, c *keyward.Caller, username, raw string) (*keyward.Session, string) {
-	a := &keyAttempt{c: c, username: username}
+func (s *Service) LoginAPIKey(ctx context.Context, c *keyward.Caller, b Binder, username, raw string) (*keyward.Session, string) {
+	a := &keyAttempt{c: c, username: RecordedUsername(username)}
 	id, secret, ok := keys.Parse(raw)
 	if !ok {
 		s.dummyVerify(raw)
@@ -78,14 +78,17 @@ func (s *Service) LoginAPIKey(ctx context.Context, c *keyward.Caller, username, 
 	}
 	sess := s.newSession(owner, keyward.CredAPIKey)
 	sess.APIKeyID, sess.APIKeyName, sess.APIKeyGen = k.ID, k.Name, k.SecretGen
-	s.keyCache.put(k)
-	s.login(ctx, c, keyward.CredAPIKey, username, CredentialsJSON(sess, true), "", Success)
-	return sess, Success
+	// The key row was read before the secret was checked; whether it still
+	// allows the session is asked of the cache, which every key write of
+	// this process updates, in establish.
+	return s.establish(ctx, c, b, sess, func() (*keyward.Session, string) {
+		return s.keyFailed(ctx, a, a.keyRef(), "Invalid API key", AuthErr)
+	})
 }
 
 // LoginAPIKeyOnly checks auth.login_with_api_key: the key's owner is read
 // from the key named by the id before the first '-'.
-func (s *Service) LoginAPIKeyOnly(ctx context.Context, c *keyward.Caller, raw string) (*keyward.Session, string) {
+func (s *Service) LoginAPIKeyOnly(ctx context.Context, c *keyward.Caller, b Binder, raw string) (*keyward.Session, string) {
 	var k *keyward.APIKey
 	if id, ok := keys.ParseID(raw); ok {
 		var err error
@@ -101,7 +104,7 @@ func (s *Service) LoginAPIKeyOnly(ctx context.Context, c *keyward.Caller, raw st
 		s.dummyVerify(raw)
 		return s.keyFailed(ctx, &keyAttempt{c: c}, keys.Redact(raw), "Invalid API key", AuthErr)
 	}
-	return s.LoginAPIKey(ctx, c, owner.Username, raw)
+	return s.LoginAPIKey(ctx, c, b, owner.Username, raw)
 }
 
 // insecureUse applies the insecure-transport rule to a correct secret of a
@@ -111,21 +114,22 @@ func (s *Service) insecureUse(ctx context.Context, a *keyAttempt) (*keyward.Sess
 	k := *a.key
 	now := s.now().UTC()
 	reject := s.cfg.InsecureKeyPolicy == "reject"
-	err := s.cfg.Keys.UpdateKeys(context.WithoutCancel(ctx), func(tx keyward.KeyTx) error {
+	var after func()
+	if !reject {
+		after = func() { s.keyChanged(&k, "changed") }
+	}
+	err := s.writeKeys(context.WithoutCancel(ctx), func(tx keyward.KeyTx) error {
 		if reject {
 			return tx.RecordInsecureUse(ctx, k.ID, a.c.Origin.IP(), now)
 		}
 		k.Revoked, k.RevokedReason, k.RevokedAt = true, keyward.ReasonInsecureTransport, now
 		return tx.Update(ctx, &k)
-	})
+	}, after)
 	if err != nil {
 		s.log.Error("insecure key use", "key_id", k.ID, "error", err)
 	}
 	if reject {
 		return s.keyFailed(ctx, a, a.keyRef(), "API key rejected due to insecure transport.", Expired)
-	}
-	if err == nil {
-		s.keyChanged(&k, "changed")
 	}
 	s.log.Warn("API key revoked: used over an insecure transport", "key_id", k.ID, "address", a.c.Origin.IP())
 	return s.keyFailed(ctx, a, a.keyRef(), "API key revoked due to insecure transport.", Expired)
@@ -137,7 +141,7 @@ func (s *Service) upgradeHash(ctx context.Context, k *keyward.APIKey, secret str
 	up := *k
 	up.Hash = keys.Hash(s.cfg.Verifier.Peppers.Current(), secret)
 	updated := false
-	err := s.cfg.Keys.UpdateKeys(context.WithoutCancel(ctx), func(tx keyward.KeyTx) error {
+	err := s.writeKeys(context.WithoutCancel(ctx), func(tx keyward.KeyTx) error {
 		cur, err := tx.Find(ctx, k.ID)
 		if err != nil || cur == nil || cur.SecretGen != k.SecretGen || cur.Hash != k.Hash {
 			return err // changed meanwhile: keep what is there
@@ -146,6 +150,10 @@ func (s *Service) upgradeHash(ctx context.Context, k *keyward.APIKey, secret str
 		up.Hash = keys.Hash(s.cfg.Verifier.Peppers.Current(), secret)
 		updated = true
 		return tx.Update(ctx, &up)
+	}, func() {
+		if updated {
+			s.keyChanged(&up, "changed")
+		}
 	})
 	if err != nil || !updated {
 		if err != nil {
@@ -153,6 +161,5 @@ func (s *Service) upgradeHash(ctx context.Context, k *keyward.APIKey, secret str
 		}
 		return k
 	}
-	s.keyChanged(&up, "changed")
 	return &up
 }

@@ -9,54 +9,100 @@ import (
 )
 
 // keyCache holds the state of the keys that sessions were opened with, so
-// the per-call session check needs no database round trip. It is updated
-// by every change made here and emptied when another process changes keys.
+// the per-call session check needs no database round trip. Writes made
+// here update it in commit order (Service.writeKeys); a change made by
+// another process empties it.
+//
+// A revocation must win every race, so a value read from the store may
+// enter the cache only if no write touched the cache while it was being
+// read: every write moves epoch on, and fill stores a value only under the
+// epoch it was read in. Otherwise a login or a call that read a key just
+// before its deletion could put the old row back after the deletion
+// removed it.
 type keyCache struct {
-	mu sync.RWMutex
-	m  map[int64]*keyward.APIKey // nil value: the key is gone
+	mu    sync.RWMutex
+	m     map[int64]*keyward.APIKey // nil value: the key is gone
+	epoch uint64
 }
 
-func (c *keyCache) get(id int64) (k *keyward.APIKey, ok bool) {
+func (c *keyCache) get(id int64) (k *keyward.APIKey, epoch uint64, ok bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	k, ok = c.m[id]
-	return k, ok
+	return k, c.epoch, ok
+}
+
+// fill stores what the store said of key id (nil: gone) if no write
+// happened since epoch, and reports whether it did.
+func (c *keyCache) fill(id int64, k *keyward.APIKey, epoch uint64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.epoch != epoch {
+		return false
+	}
+	if k != nil {
+		cp := *k
+		k = &cp
+	}
+	c.m[id] = k
+	return true
 }
 
 func (c *keyCache) put(k *keyward.APIKey) {
 	cp := *k
 	c.mu.Lock()
 	c.m[k.ID] = &cp
+	c.epoch++
 	c.mu.Unlock()
 }
 
 func (c *keyCache) remove(id int64) {
 	c.mu.Lock()
 	c.m[id] = nil
+	c.epoch++
 	c.mu.Unlock()
 }
 
 func (c *keyCache) clear() {
 	c.mu.Lock()
 	clear(c.m)
+	c.epoch++
 	c.mu.Unlock()
 }
 
 // key returns the current state of key id, from the cache or the store.
 func (s *Service) key(ctx context.Context, id int64) (*keyward.APIKey, error) {
-	if k, ok := s.keyCache.get(id); ok {
-		return k, nil
+	for {
+		k, epoch, ok := s.keyCache.get(id)
+		if ok {
+			return k, nil
+		}
+		k, err := s.cfg.Keys.FindKey(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if s.keyCache.fill(id, k, epoch) {
+			return k, nil
+		}
+		// A write happened while reading: what was read may be older than
+		// it. Look again; the write left its result in the cache.
 	}
-	k, err := s.cfg.Keys.FindKey(ctx, id)
-	if err != nil {
-		return nil, err
+}
+
+// writeKeys runs fn in a key write transaction and, once it committed,
+// after (the cache update, events and session ends of the change). Key
+// writes of this process run one at a time, so the cache learns them in
+// the order they committed and never goes back to an older state.
+func (s *Service) writeKeys(ctx context.Context, fn func(keyward.KeyTx) error, after func()) error {
+	s.keyWrites.Lock()
+	defer s.keyWrites.Unlock()
+	if err := s.cfg.Keys.UpdateKeys(ctx, fn); err != nil {
+		return err
 	}
-	if k == nil {
-		s.keyCache.remove(id)
-	} else {
-		s.keyCache.put(k)
+	if after != nil {
+		after()
 	}
-	return k, nil
+	return nil
 }
 
 // keySessionValid reports whether the key a session (or the root of its

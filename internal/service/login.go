@@ -18,6 +18,14 @@ const (
 	Expired = "EXPIRED"
 )
 
+// Binder is the connection a login runs on (the RPC layer's Conn): a
+// successful login installs its session there before answering.
+type Binder interface {
+	Session() *keyward.Session
+	SetSession(s *keyward.Session)
+	CompareAndSwapSession(old, new *keyward.Session) bool
+}
+
 // FailDelay waits the failed-login delay: a random time in the configured
 // range. Only the calling goroutine waits.
 func (s *Service) FailDelay(ctx context.Context) {
@@ -39,17 +47,41 @@ func (s *Service) FailDelay(ctx context.Context) {
 
 func (s *Service) newSession(u *keyward.User, cred keyward.Credential) *keyward.Session {
 	return &keyward.Session{
-		LoginID: uuid.NewString(), UserID: u.ID, Username: u.Username,
+		LoginID: uuid.NewString(), UserID: u.ID, UserStamp: u.Stamp, Username: u.Username,
 		Credential: cred, LoginAt: s.now().UTC(),
 	}
 }
 
+// establish finishes a login whose credential was accepted: it installs
+// sess on the connection, then checks once more that the session's user
+// (and key) still allow it, and only then records and answers SUCCESS.
+// A change that committed while the credential was being checked either
+// shows in that check, and the login fails with refuse, or comes after the
+// session was installed, and then ends it like any other open session.
+func (s *Service) establish(ctx context.Context, c *keyward.Caller, b Binder, sess *keyward.Session,
+	refuse func() (*keyward.Session, string)) (*keyward.Session, string) {
+	prev := b.Session()
+	b.SetSession(sess)
+	if !s.sessionValid(sess) {
+		b.CompareAndSwapSession(sess, prev)
+		return refuse()
+	}
+	s.login(ctx, c, sess.Credential, sess.Username, s.CredentialsJSON(sess, true), "", Success)
+	return sess, Success
+}
+
+// sessionValid reports whether sess may act now: its user (by id and
+// stamp) and the key at the root of its chain still allow it.
+func (s *Service) sessionValid(sess *keyward.Session) bool {
+	return s.snap.Load().sessionUser(sess) != nil && s.keySessionValid(sess)
+}
+
 // LoginPassword checks a PASSWORD_PLAIN login. It succeeds iff the user
 // exists, is not locked, has password login enabled, the password matches
-// and the user has roles. Unknown users cost one verification too.
-func (s *Service) LoginPassword(ctx context.Context, c *keyward.Caller, username, pw string) (*keyward.Session, string) {
-	snap := s.snap.Load()
-	u := snap.acc.UserByName(username)
+// and the user has roles, and all of that still holds once the password
+// has been checked. Unknown users cost one verification too.
+func (s *Service) LoginPassword(ctx context.Context, c *keyward.Caller, b Binder, username, pw string) (*keyward.Session, string) {
+	u := s.Accounts().UserByName(username)
 	hash := ""
 	if u != nil && !u.PasswordDisabled {
 		hash = u.PasswordHash
@@ -58,17 +90,25 @@ func (s *Service) LoginPassword(ctx context.Context, c *keyward.Caller, username
 	if err != nil && ctx.Err() == nil {
 		s.log.Error("verify password", "user_id", userID(u), "error", err)
 	}
-	failed := map[string]any{"credentials": string(keyward.CredPassword), "credentials_data": map[string]any{"username": username}}
-	if !ok || u == nil || !snap.userValid(u.ID) {
-		s.login(ctx, c, keyward.CredPassword, username, failed, "Bad username or password", AuthErr)
+	refuse := func() (*keyward.Session, string) {
+		shown := RecordedUsername(username)
+		s.login(ctx, c, keyward.CredPassword, shown, map[string]any{"credentials": string(keyward.CredPassword),
+			"credentials_data": map[string]any{"username": shown}}, "Bad username or password", AuthErr)
 		return nil, AuthErr
 	}
-	if rehash {
-		s.rehashPassword(ctx, u.ID, pw)
+	if !ok || u == nil {
+		return refuse()
 	}
-	sess := s.newSession(u, keyward.CredPassword)
-	s.login(ctx, c, keyward.CredPassword, username, CredentialsJSON(sess, true), "", Success)
-	return sess, Success
+	// The check took a while: the user may have been deleted, locked,
+	// renamed or given a new password meanwhile.
+	cur := s.snap.Load().validUser(u.ID, u.Stamp)
+	if cur == nil || cur.PasswordDisabled || cur.PasswordHash != u.PasswordHash || cur.Username != username {
+		return refuse()
+	}
+	if rehash {
+		s.rehashPassword(ctx, cur.ID, pw)
+	}
+	return s.establish(ctx, c, b, s.newSession(cur, keyward.CredPassword), refuse)
 }
 
 func userID(u *keyward.User) int64 {
@@ -78,7 +118,8 @@ func userID(u *keyward.User) int64 {
 	return u.ID
 }
 
-// rehashPassword stores a hash with the current parameters.
+// rehashPassword stores a hash with the current parameters. It is the same
+// password, so the user's tokens stay valid.
 func (s *Service) rehashPassword(ctx context.Context, id int64, pw string) {
 	hash := s.hasher.Hash(pw)
 	err := s.updateAccounts(context.WithoutCancel(ctx), func(tx keyward.AccountTx, acc *keyward.Accounts) error {
@@ -95,91 +136,31 @@ func (s *Service) rehashPassword(ctx context.Context, id int64, pw string) {
 	}
 }
 
-// LoginToken checks a TOKEN_PLAIN login (accounts.md 10.2).
-func (s *Service) LoginToken(ctx context.Context, c *keyward.Caller, text string) (*keyward.Session, string) {
-	failed := func(reason string) (*keyward.Session, string) {
-		s.login(ctx, c, keyward.CredToken, "", map[string]any{"credentials": string(keyward.CredToken),
-			"credentials_data": map[string]any{"token": Redacted}}, reason, AuthErr)
-		return nil, AuthErr
-	}
-	id := tokenDigest(text)
-	t := s.tokens.take(id, false)
-	if t == nil {
-		return failed("Invalid token")
-	}
-	if t.attrs {
-		return failed("Bad token")
-	}
-	if t.matchOrigin && !sameOrigin(t.origin, c.Origin) {
-		return failed("Invalid token")
-	}
-	snap := s.snap.Load()
-	u := snap.acc.User(t.parent.UserID)
-	if u == nil || !snap.userValid(u.ID) || !s.rootValid(t.parent) {
-		return failed("Invalid token")
-	}
-	if s.tokens.take(id, true) == nil {
-		return failed("Invalid token")
-	}
-	s.tokens.touch(id)
-	sess := s.newSession(u, keyward.CredToken)
-	sess.Parent, sess.TokenDigest = t.parent, id
-	root := t.parent.Root()
-	sess.APIKeyID, sess.APIKeyName = root.APIKeyID, root.APIKeyName
-	s.login(ctx, c, keyward.CredToken, u.Username, CredentialsJSON(sess, true), "", Success)
-	return sess, Success
-}
-
-// sameOrigin: the same client address, or both on the unix socket.
-func sameOrigin(a, b keyward.Origin) bool {
-	if a.Unix || b.Unix {
-		return a.Unix && b.Unix
-	}
-	return a.Addr.Addr() == b.Addr.Addr()
-}
-
-// rootValid reports whether the credential at the root of a session's
-// token chain is still valid. Password sessions depend only on their user,
-// which the caller checks.
-func (s *Service) rootValid(sess *keyward.Session) bool { return s.keySessionValid(sess) }
-
-// TokenOptions are the parameters of auth.generate_token.
-type TokenOptions struct {
-	TTL         time.Duration
-	Attrs       bool // attrs is non-empty
-	MatchOrigin bool
-	SingleUse   bool
-}
-
-// GenerateToken makes a token for the caller's session.
-func (s *Service) GenerateToken(c *keyward.Caller, o TokenOptions) string {
-	return s.tokens.add(&token{
-		parent: c.Session, parentConn: c.ConnID, ttl: o.TTL, matchOrigin: o.MatchOrigin,
-		origin: c.Origin, singleUse: o.SingleUse, attrs: o.Attrs,
-	})
-}
-
-// SessionEnded destroys the tokens a session generated. Call it when a
-// session ends by logout or termination.
-func (s *Service) SessionEnded(sess *keyward.Session) {
-	s.tokens.removeWhere(func(t *token) bool { return t.parent == sess })
-	s.idle.Delete(sess.LoginID)
-}
-
 // Refresh implements the RPC layer's per-call session check: it returns the
-// session's current effective roles, or keyward.ErrNotAuthenticated when
-// the session has ended.
-func (s *Service) Refresh(_ context.Context, sess *keyward.Session, _ keyward.Origin) (keyward.RoleSet, error) {
+// session user's current name and effective roles, or
+// keyward.ErrNotAuthenticated when the session has ended.
+func (s *Service) Refresh(_ context.Context, sess *keyward.Session, _ keyward.Origin) (string, keyward.RoleSet, error) {
 	snap := s.snap.Load()
 	now := s.now()
-	if !snap.userValid(sess.UserID) || !s.keySessionValidAt(sess, now) || s.expired(sess, now) {
+	u := snap.sessionUser(sess)
+	if u == nil || !s.keySessionValidAt(sess, now) || s.expired(sess, now) {
 		s.SessionEnded(sess)
-		return 0, keyward.ErrNotAuthenticated
+		return "", 0, keyward.ErrNotAuthenticated
 	}
 	if sess.Credential == keyward.CredToken {
 		s.tokens.touch(sess.TokenDigest)
 	}
-	return snap.roles[sess.UserID], nil
+	return u.Username, snap.roles[u.ID], nil
+}
+
+// CurrentUsername returns the name of the user sess acts as, as of now:
+// users may be renamed while logged in. A session whose user is gone keeps
+// the name it logged in with.
+func (s *Service) CurrentUsername(sess *keyward.Session) string {
+	if u := s.Accounts().User(sess.UserID); u != nil && u.Stamp == sess.UserStamp {
+		return u.Username
+	}
+	return sess.Username
 }
 
 // expired applies session_max_age and session_idle_timeout, recording this

@@ -52,7 +52,9 @@ type Service struct {
 	events   atomic.Value // keyward.Publisher
 	tokens   *tokenStore
 	keyCache keyCache
-	keysGen  atomic.Int64
+	// keyWrites orders this process's key writes (writeKeys).
+	keyWrites sync.Mutex
+	keysGen   atomic.Int64
 	idle     sync.Map // login id -> *atomic.Int64: unix nanos of the last call
 }
 
@@ -121,16 +123,39 @@ func (s *Service) reload(ctx context.Context) (*snapshot, error) {
 }
 
 // reconcile ends every session and token whose user is gone, locked or
-// left without roles (accounts.md 13.3).
+// left without roles (accounts.md 13.3), and the tokens made before the
+// user's password changed.
 func (s *Service) reconcile(snap *snapshot) {
-	invalid := func(sess *keyward.Session) bool { return !snap.userValid(sess.UserID) }
-	s.tokens.removeWhere(func(t *token) bool { return invalid(t.parent) })
+	invalid := func(sess *keyward.Session) bool { return snap.sessionUser(sess) == nil }
+	s.tokens.removeWhere(func(t *token) bool { return snap.tokenUser(t) == nil })
 	s.endSessions(invalid)
 }
 
-func (snap *snapshot) userValid(id int64) bool {
+// validUser returns the user with this id and stamp if it may act: it
+// exists, is the same account (ids are never reused, and the stamp tells
+// apart accounts even if one were), is not locked and has roles.
+func (snap *snapshot) validUser(id, stamp int64) *keyward.User {
 	u := snap.acc.User(id)
-	return u != nil && !u.Locked && !snap.roles[id].Empty()
+	if u == nil || u.Stamp != stamp || u.Locked || snap.roles[id].Empty() {
+		return nil
+	}
+	return u
+}
+
+// sessionUser returns the user a session acts as, or nil when its user
+// may no longer act.
+func (snap *snapshot) sessionUser(sess *keyward.Session) *keyward.User {
+	return snap.validUser(sess.UserID, sess.UserStamp)
+}
+
+// tokenUser returns the user a token logs in as, or nil when it may not:
+// its user may no longer act, or changed password since the token was made.
+func (snap *snapshot) tokenUser(t *token) *keyward.User {
+	u := snap.sessionUser(t.parent)
+	if u == nil || u.TokenEpoch != t.epoch {
+		return nil
+	}
+	return u
 }
 
 // afterReply runs fn once the current call's response is queued (so a call

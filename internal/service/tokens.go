@@ -20,6 +20,8 @@ type token struct {
 	origin      keyward.Origin
 	singleUse   bool
 	attrs       bool // non-empty attrs: never logs in
+	// epoch is the user's TokenEpoch when the token was made.
+	epoch int64
 }
 
 // tokenStore holds tokens by the SHA-256 digest of their text, so the

@@ -144,6 +144,9 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, in UserUpdate) (befo
 		if in.Password.Set {
 			u.PasswordHash = s.hasher.Hash(in.Password.Value)
 		}
+		if in.Password.Set || (u.PasswordDisabled && !old.PasswordDisabled) {
+			u.TokenEpoch = old.TokenEpoch + 1 // the user's tokens stop logging in
+		}
 		if err := protectAdmin(acc, &u, in); err != nil {
 			return err
 		}
@@ -251,6 +254,10 @@ func without(acc *keyward.Accounts, id int64) *keyward.Accounts {
 // API keys go with it; with deleteGroup, so does its primary group when no
 // other user and no privilege uses it.
 func (s *Service) DeleteUser(ctx context.Context, id int64, deleteGroup bool) (*keyward.User, error) {
+	// The user's keys go in the same transaction: hold the key-write order
+	// until the cache has learnt it.
+	s.keyWrites.Lock()
+	defer s.keyWrites.Unlock()
 	var deleted *keyward.User
 	var keyIDs []int64
 	err := s.updateAccounts(ctx, func(tx keyward.AccountTx, acc *keyward.Accounts) error {

@@ -83,8 +83,8 @@ func loadGroups(ctx context.Context, tx *sql.Tx) ([]*keyward.Group, error) {
 }
 
 func loadUsers(ctx context.Context, tx *sql.Tx) ([]*keyward.User, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, uid, username, full_name, coalesce(password_hash, ''),
-		password_disabled, locked, group_id, created_at FROM users ORDER BY id`)
+	rows, err := tx.QueryContext(ctx, `SELECT id, stamp, token_epoch, uid, username, full_name,
+		coalesce(password_hash, ''), password_disabled, locked, group_id, created_at FROM users ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("load users: %w", err)
 	}
@@ -94,7 +94,7 @@ func loadUsers(ctx context.Context, tx *sql.Tx) ([]*keyward.User, error) {
 	for rows.Next() {
 		u := &keyward.User{}
 		var created int64
-		if err := rows.Scan(&u.ID, &u.UID, &u.Username, &u.FullName, &u.PasswordHash,
+		if err := rows.Scan(&u.ID, &u.Stamp, &u.TokenEpoch, &u.UID, &u.Username, &u.FullName, &u.PasswordHash,
 			&u.PasswordDisabled, &u.Locked, &u.GroupID, &created); err != nil {
 			return nil, fmt.Errorf("load users: %w", err)
 		}

@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -17,30 +19,64 @@ func nullString(s string) any {
 	return s
 }
 
-// CreateUser implements keyward.AccountTx.
+// nextID takes the next id of a table from id_sequences: above every id
+// the table ever gave out, so no id is ever reused.
+func (t *accountTx) nextID(ctx context.Context, table string) (int64, error) {
+	var maxQuery string
+	switch table {
+	case "users", "groups", "privileges":
+		maxQuery = `SELECT coalesce(max(id), 0) FROM ` + table
+	default:
+		return 0, fmt.Errorf("no id sequence for %q", table)
+	}
+	var id int64
+	err := t.tx.QueryRowContext(ctx, `UPDATE id_sequences SET last = max(last, (`+maxQuery+`)) + 1
+		WHERE name = ? RETURNING last`, table).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("next %s id: %w", table, err)
+	}
+	return id, nil
+}
+
+// newStamp returns a random number in [1, 2^62] for keyward.User.Stamp.
+func newStamp() int64 {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic("sqlite: crypto/rand failed: " + err.Error())
+	}
+	return int64(binary.BigEndian.Uint64(b[:])>>2) + 1
+}
+
+// CreateUser implements keyward.AccountTx. It sets u.ID and, when zero,
+// u.Stamp and u.CreatedAt.
 func (t *accountTx) CreateUser(ctx context.Context, u *keyward.User) error {
 	if u.CreatedAt.IsZero() {
 		u.CreatedAt = time.Now().UTC()
 	}
-	res, err := t.tx.ExecContext(ctx, `INSERT INTO users (uid, username, username_fold, full_name, password_hash,
-		password_disabled, locked, group_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		u.UID, u.Username, query.Fold(u.Username), u.FullName, nullString(u.PasswordHash), u.PasswordDisabled,
-		u.Locked, u.GroupID, u.CreatedAt.UnixMilli())
+	if u.Stamp == 0 {
+		u.Stamp = newStamp()
+	}
+	id, err := t.nextID(ctx, "users")
+	if err != nil {
+		return err
+	}
+	_, err = t.tx.ExecContext(ctx, `INSERT INTO users (id, stamp, token_epoch, uid, username, username_fold, full_name,
+		password_hash, password_disabled, locked, group_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, u.Stamp, u.TokenEpoch, u.UID, u.Username, query.Fold(u.Username), u.FullName, nullString(u.PasswordHash),
+		u.PasswordDisabled, u.Locked, u.GroupID, u.CreatedAt.UnixMilli())
 	if err != nil {
 		return fmt.Errorf("create user: %w", err)
 	}
-	if u.ID, err = res.LastInsertId(); err != nil {
-		return fmt.Errorf("create user: %w", err)
-	}
+	u.ID = id
 	return t.setMemberships(ctx, u)
 }
 
-// UpdateUser implements keyward.AccountTx.
+// UpdateUser implements keyward.AccountTx. A user's stamp never changes.
 func (t *accountTx) UpdateUser(ctx context.Context, u *keyward.User) error {
 	_, err := t.tx.ExecContext(ctx, `UPDATE users SET uid = ?, username = ?, username_fold = ?, full_name = ?,
-		password_hash = ?, password_disabled = ?, locked = ?, group_id = ? WHERE id = ?`,
+		password_hash = ?, password_disabled = ?, locked = ?, group_id = ?, token_epoch = ? WHERE id = ?`,
 		u.UID, u.Username, query.Fold(u.Username), u.FullName, nullString(u.PasswordHash), u.PasswordDisabled,
-		u.Locked, u.GroupID, u.ID)
+		u.Locked, u.GroupID, u.TokenEpoch, u.ID)
 	if err != nil {
 		return fmt.Errorf("update user: %w", err)
 	}
@@ -73,12 +109,16 @@ func (t *accountTx) DeleteUser(ctx context.Context, id int64) ([]int64, error) {
 
 // CreateGroup implements keyward.AccountTx.
 func (t *accountTx) CreateGroup(ctx context.Context, g *keyward.Group) error {
-	res, err := t.tx.ExecContext(ctx, `INSERT INTO groups (gid, name, builtin) VALUES (?, ?, ?)`, g.GID, g.Name, g.Builtin)
+	id, err := t.nextID(ctx, "groups")
 	if err != nil {
+		return err
+	}
+	if _, err := t.tx.ExecContext(ctx, `INSERT INTO groups (id, gid, name, builtin) VALUES (?, ?, ?, ?)`,
+		id, g.GID, g.Name, g.Builtin); err != nil {
 		return fmt.Errorf("create group: %w", err)
 	}
-	g.ID, err = res.LastInsertId()
-	return err
+	g.ID = id
+	return nil
 }
 
 // DeleteGroup implements keyward.AccountTx.
@@ -92,14 +132,15 @@ func (t *accountTx) DeleteGroup(ctx context.Context, id int64) error {
 // CreatePrivilege implements keyward.AccountTx.
 func (t *accountTx) CreatePrivilege(ctx context.Context, p *keyward.Privilege) error {
 	roles, _ := json.Marshal(nonNil(p.Roles))
-	res, err := t.tx.ExecContext(ctx, `INSERT INTO privileges (builtin_name, name, roles, web_shell) VALUES (?, ?, ?, ?)`,
-		nullString(p.BuiltinName), p.Name, string(roles), p.WebShell)
+	id, err := t.nextID(ctx, "privileges")
 	if err != nil {
-		return fmt.Errorf("create privilege: %w", err)
-	}
-	if p.ID, err = res.LastInsertId(); err != nil {
 		return err
 	}
+	if _, err := t.tx.ExecContext(ctx, `INSERT INTO privileges (id, builtin_name, name, roles, web_shell) VALUES (?, ?, ?, ?, ?)`,
+		id, nullString(p.BuiltinName), p.Name, string(roles), p.WebShell); err != nil {
+		return fmt.Errorf("create privilege: %w", err)
+	}
+	p.ID = id
 	return t.setPrivilegeGroups(ctx, p)
 }
 

@@ -57,6 +57,18 @@ func (t *keyTx) Create(ctx context.Context, k *keyward.APIKey) error {
 	return err
 }
 
+// IDUsed implements keyward.KeyTx: AUTOINCREMENT keeps the highest id
+// ever given out in sqlite_sequence.
+func (t *keyTx) IDUsed(ctx context.Context, id int64) (bool, error) {
+	var used bool
+	err := t.tx.QueryRowContext(ctx, `SELECT ? <= coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'api_keys'), 0)
+		OR EXISTS (SELECT 1 FROM api_keys WHERE id = ?)`, id, id).Scan(&used)
+	if err != nil {
+		return false, fmt.Errorf("check key id: %w", err)
+	}
+	return used, nil
+}
+
 // Update writes every field of k.
 func (t *keyTx) Update(ctx context.Context, k *keyward.APIKey) error {
 	_, err := t.tx.ExecContext(ctx, `UPDATE api_keys SET name = ?, name_fold = ?, keyhash = ?, expires_at = ?,
