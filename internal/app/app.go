@@ -123,12 +123,14 @@ func (a *App) build(ctx context.Context) error {
 			DelayMin: a.cfg.RateLimitDelay.Min, DelayMax: a.cfg.RateLimitDelay.Max,
 			Exempt: a.cfg.RateLimitExempt,
 		}),
+		AuthTimeout: a.cfg.AuthTimeout, MaxUnauthenticated: a.cfg.MaxUnauthenticatedPerAddress,
+		UnauthenticatedExempt: a.cfg.RateLimitExempt,
 	})
 	svc.Attach(a.rpc, a.rpc.Events())
 	a.metrics.Register(metrics.Connections{Stats: a.rpc.Stats})
 	a.http = httpserver.New(httpserver.Config{
 		RPC: a.rpc, Logger: a.log, Proxies: a.cfg.TrustedProxies, Ready: a.db.Ping, UI: web.Handler(),
-		Metrics: a.metricsOnMain(),
+		Metrics: a.metricsOnMain(), AllowedOrigins: a.cfg.AllowedOrigins,
 		Docs: docs.Handler(reg, docs.Settings{
 			LoginFailDelay: a.cfg.LoginFailDelay.String(), RateLimitCalls: a.cfg.RateLimitCalls,
 			RateLimitWindow: a.cfg.RateLimitWindow.String(), RateLimitDelay: a.cfg.RateLimitDelay.String(),

@@ -34,6 +34,16 @@ type Config struct {
 	LogLevel  slog.Level
 
 	TrustedProxies []netip.Prefix
+	// AllowedOrigins are browser origins ("https://host[:port]"), besides
+	// the server's own, whose pages may open WebSockets (protocol.md 1.1).
+	AllowedOrigins []string
+	// AuthTimeout closes a connection that has not logged in this long
+	// after it opened; zero never does.
+	AuthTimeout time.Duration
+	// MaxUnauthenticatedPerAddress caps the connections of one client
+	// address that have not logged in (rate_limit_exempt addresses and
+	// the unix socket excepted); zero means no cap.
+	MaxUnauthenticatedPerAddress int
 
 	RateLimitCalls  int
 	RateLimitWindow time.Duration
@@ -83,6 +93,9 @@ func Default() *Config {
 		Argon2:            password.DefaultParams,
 		SessionMaxAge:     720 * time.Hour,
 		AuditRetention:    168 * time.Hour,
+
+		AuthTimeout:                  60 * time.Second,
+		MaxUnauthenticatedPerAddress: 64,
 	}
 }
 
@@ -101,6 +114,10 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("rate_limit_window: must be positive")
 	case c.RateLimitDelay.Min < 0 || c.RateLimitDelay.Max < c.RateLimitDelay.Min:
 		return fmt.Errorf("rate_limit_delay: %s is not a range of non-negative durations", c.RateLimitDelay)
+	case c.AuthTimeout < 0:
+		return fmt.Errorf("auth_timeout: must be 0 (off) or positive")
+	case c.MaxUnauthenticatedPerAddress < 0:
+		return fmt.Errorf("max_unauthenticated_per_address: must be 0 (off) or more")
 	}
 	switch {
 	case c.LoginFailDelay.Min < 0 || c.LoginFailDelay.Max < c.LoginFailDelay.Min:

@@ -62,6 +62,18 @@ var options = []option{
 	{"trusted_proxies", "comma-separated CIDRs of reverse proxies whose X-Forwarded-* headers are believed",
 		func(c *Config, v string) (err error) { c.TrustedProxies, err = parsePrefixes(v); return err },
 		func(c *Config) string { return formatPrefixes(c.TrustedProxies) }},
+	{"allowed_origins", "comma-separated browser origins (scheme://host[:port]) besides the server's own whose pages may open WebSockets",
+		func(c *Config, v string) (err error) { c.AllowedOrigins, err = parseOrigins(v); return err },
+		func(c *Config) string { return strings.Join(c.AllowedOrigins, ",") }},
+	{"auth_timeout", "close a connection that has not logged in this long after it opened (0: never)",
+		func(c *Config, v string) (err error) { c.AuthTimeout, err = time.ParseDuration(v); return err },
+		func(c *Config) string { return c.AuthTimeout.String() }},
+	{"max_unauthenticated_per_address", "connections not logged in per client address, IPv6 per /64; rate_limit_exempt and the unix socket excepted (0: no cap)",
+		func(c *Config, v string) (err error) {
+			c.MaxUnauthenticatedPerAddress, err = strconv.Atoi(v)
+			return err
+		},
+		func(c *Config) string { return strconv.Itoa(c.MaxUnauthenticatedPerAddress) }},
 	{"rate_limit_calls", "no-login calls per method and address per window (0: no limit)",
 		func(c *Config, v string) (err error) { c.RateLimitCalls, err = strconv.Atoi(v); return err },
 		func(c *Config) string { return strconv.Itoa(c.RateLimitCalls) }},

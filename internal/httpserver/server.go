@@ -21,6 +21,9 @@ type Config struct {
 	RPC     *rpc.Server
 	Logger  *slog.Logger
 	Proxies Proxies
+	// AllowedOrigins are the browser origins, besides the server's own,
+	// whose pages may open WebSockets (allowed_origins).
+	AllowedOrigins []string
 	// Ready reports whether the store is reachable and migrated (/readyz).
 	Ready func(ctx context.Context) error
 	// UI serves the web interface for every other GET.
@@ -34,9 +37,10 @@ type Config struct {
 
 // Server is Keyward's HTTP front.
 type Server struct {
-	cfg  Config
-	mux  *http.ServeMux
-	http *http.Server
+	cfg     Config
+	origins browserOrigins
+	mux     *http.ServeMux
+	http    *http.Server
 }
 
 // New returns a server with every route installed.
@@ -45,6 +49,7 @@ func New(cfg Config) *Server {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux()}
+	s.origins = newBrowserOrigins(cfg.AllowedOrigins, cfg.Proxies, cfg.Logger)
 	s.mux.HandleFunc("GET /api/versions", s.versions)
 	s.mux.HandleFunc("GET /api/{version}", s.websocket)
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { writeText(w, http.StatusOK, "ok") })
@@ -149,25 +154,48 @@ func (s *Server) websocket(w http.ResponseWriter, r *http.Request) {
 		writeText(w, http.StatusBadRequest, "WebSocket upgrade required")
 		return
 	}
+	guest := s.admit(w, r)
+	if guest == nil {
+		return
+	}
 	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{
-		// Keyward authenticates by a login call on the connection and uses
-		// no cookies, so the Origin header is not checked (protocol.md 1.1).
+		// Keyward checked the Origin above, through trusted proxies; the
+		// library's own check compares it with the Host header only.
 		InsecureSkipVerify: true,
 		CompressionMode:    websocket.CompressionDisabled,
 	})
 	if err != nil {
+		guest.Release()
 		return
 	}
 	// Keyward applies its own message limits with its own close reasons.
 	ws.SetReadLimit(-1)
-	origin := clientOrigin(r, s.cfg.Proxies)
 	// The connection is hijacked: serve it on a goroutine of its own and
 	// let net/http's finish, so an idle connection does not keep the
 	// request, the response and a deep stack alive.
 	go func() {
 		defer ws.CloseNow()
-		s.cfg.RPC.Serve(ws, v, origin)
+		s.cfg.RPC.Serve(ws, v, guest)
 	}()
+}
+
+// admit applies the checks made before an upgrade (protocol.md 1.1): the
+// browser Origin, then the cap on connections not logged in per client
+// address. It answers 403 or 429 and returns nil when one fails.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request) *rpc.Guest {
+	origin := clientOrigin(r, s.cfg.Proxies)
+	if ok, from, own := s.origins.allow(r); !ok {
+		s.cfg.Logger.Warn("websocket origin refused", "origin", clip(from), "server_origin", clip(own),
+			"client", origin.String(), "path", r.URL.Path)
+		writeText(w, http.StatusForbidden, "Origin not allowed")
+		return nil
+	}
+	guest := s.cfg.RPC.Admit(origin)
+	if guest == nil {
+		s.cfg.Logger.Debug("too many connections not logged in", "client", origin.String())
+		writeText(w, http.StatusTooManyRequests, "Too many connections not logged in")
+	}
+	return guest
 }
 
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {

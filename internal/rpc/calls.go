@@ -91,6 +91,8 @@ func (c *Conn) execute(req *request) {
 			return
 		}
 		defer c.logins.leave()
+		c.loginStarted()
+		defer c.loginEnded()
 	}
 	if ctx.Err() != nil {
 		return

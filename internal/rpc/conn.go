@@ -34,6 +34,14 @@ type Conn struct {
 	session atomic.Pointer[keyward.Session]
 	logins  *turnstile // login calls run one at a time, in arrival order
 
+	// The auth timeout (guest.go): the connection's place among those not
+	// logged in, whether a login ever succeeded, login calls executing,
+	// and whether the timeout has passed.
+	guest         *Guest
+	loggedIn      atomic.Bool
+	loginsRunning atomic.Int32
+	authLate      atomic.Bool
+
 	mu       sync.Mutex // guards the fields below
 	inflight int        // calls executing or waiting
 	running  int        // calls executing

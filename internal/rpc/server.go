@@ -2,6 +2,7 @@ package rpc
 
 import (
 	"log/slog"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,6 +27,14 @@ type Config struct {
 	WriteTimeout time.Duration
 	// Observer is told about calls, events and drops; nil records nothing.
 	Observer Observer
+	// AuthTimeout closes a connection that has not logged in this long
+	// after it opened, with 1008 "Authentication timeout"; zero never does.
+	AuthTimeout time.Duration
+	// MaxUnauthenticated caps the connections of one client address (an
+	// IPv6 /64) that have not logged in (see Admit); zero means no cap.
+	MaxUnauthenticated int
+	// UnauthenticatedExempt are the client addresses the cap spares.
+	UnauthenticatedExempt []netip.Prefix
 }
 
 // Server runs JSON-RPC connections.
@@ -39,6 +48,8 @@ type Server struct {
 	hub          *Hub
 	obs          Observer
 	calls        map[string]CallObserver // method name -> its recorder
+	authTimeout  time.Duration
+	guests       *guests
 
 	mu    sync.Mutex
 	conns map[*Conn]struct{}
@@ -54,7 +65,8 @@ func NewServer(cfg Config) *Server {
 	s := &Server{
 		registry: cfg.Registry, log: cfg.Logger, authority: cfg.Authority,
 		limiter: cfg.RateLimit, auditor: cfg.Auditor, writeTimeout: cfg.WriteTimeout,
-		conns: map[*Conn]struct{}{}, obs: cfg.Observer,
+		conns: map[*Conn]struct{}{}, obs: cfg.Observer, authTimeout: cfg.AuthTimeout,
+		guests: &guests{max: cfg.MaxUnauthenticated, exempt: cfg.UnauthenticatedExempt, count: map[netip.Addr]int{}},
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -107,8 +119,15 @@ func (s *Server) Registry() *Registry { return s.registry }
 func (s *Server) Events() keyward.Publisher { return s.hub }
 
 // Serve runs the JSON-RPC protocol on an accepted WebSocket until it ends.
-func (s *Server) Serve(ws *websocket.Conn, v keyward.Version, origin keyward.Origin) {
-	c := newConn(s, ws, v, origin)
+// The connection holds the place g (from Admit) until it logs in or ends.
+func (s *Server) Serve(ws *websocket.Conn, v keyward.Version, g *Guest) {
+	defer g.Release()
+	c := newConn(s, ws, v, g.origin)
+	c.guest = g
+	if s.authTimeout > 0 {
+		t := time.AfterFunc(s.authTimeout, c.authDeadline)
+		defer t.Stop()
+	}
 	s.mu.Lock()
 	if s.done {
 		s.mu.Unlock()
