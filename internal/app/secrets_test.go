@@ -263,6 +263,12 @@ func apiKeys(t *testing.T, sw *sweep, admin *apptest.Client, dial func() *apptes
 	sw.call(dial(), "auth.login_ex", map[string]any{"mechanism": "PASSWORD_PLAIN", "username": "admin", "password": raw2})
 	sw.call(dial(), "auth.login", "admin", reset)
 	sw.call(dial(), "auth.login_ex", map[string]any{"mechanism": "API_KEY_PLAIN", "username": "admin", "api_key": 5, "password": raw2})
+	// A key typed where a username belongs (security issue, item 5).
+	keyLogin(dial(), raw2, wrong)
+	sw.call(dial(), "auth.login_ex", map[string]any{"mechanism": "PASSWORD_PLAIN", "username": raw2, "password": "x"})
+	sw.call(dial(), "auth.login", raw2, "x")
+	sw.call(admin, "api_key.create", map[string]any{"name": "misplaced", "username": raw2})
+	sw.call(admin, "user.create", map[string]any{"username": raw2, "full_name": "x", "password_disabled": true, "group_create": true})
 	sw.call(admin, "api_key.create", map[string]any{"name": "one", "username": "admin", "key": raw2})
 	sw.call(admin, "api_key.update", id1, map[string]any{"key": raw2, "reset": "yes"})
 	sw.result(t, admin, "api_key.query")
