@@ -173,7 +173,8 @@ function start() {
     if (location.pathname !== '/signin') sessionStorage.setItem(REDIRECT, route);
     navigate('/signin', true);
   });
-  rpc.addEventListener('connect', () => { if (location.pathname === '/signin') render(); });
+  // A quiet reconnect (after the server's auth timeout) leaves the page as it is.
+  rpc.addEventListener('connect', (e) => { if (!e.detail.quiet && location.pathname === '/signin') render(); });
   rpc.addEventListener('unauthenticated', () => { if (app.user) endSession(); });
   rpc.addEventListener('traffic', () => {
     if (localStorage.getItem(TOKEN)) localStorage.setItem(TOKEN_USED, new Date().toISOString());

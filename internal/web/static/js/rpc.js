@@ -1,10 +1,17 @@
 // The one JSON-RPC client every page shares: one WebSocket to /api/current,
 // UUID request ids, at most 20 calls in flight (others queue), a core.ping
 // every 20 s, a reconnect 5 s after every close, and shared subscriptions.
+// A socket the server closes for not logging in within its auth timeout is
+// reopened at once and quietly: pages are not told, unanswered calls are
+// sent again on the new socket.
 
 const MAX_IN_FLIGHT = 20;
 const PING_EVERY_MS = 20000;
 const RECONNECT_MS = 5000;
+// The close the server sends a connection that has not logged in within
+// auth_timeout.
+const AUTH_TIMEOUT_CODE = 1008;
+const AUTH_TIMEOUT_REASON = 'Authentication timeout';
 
 /** An error answer: code, message and the TrueNAS data object. */
 export class RpcError extends Error {
@@ -61,6 +68,7 @@ export class Rpc extends EventTarget {
     this.subs = new Map(); // event name -> {id, listeners:Set, promise}
     this.pingTimer = null;
     this.lastTraffic = 0;
+    this.reopening = false; // a quiet reopen is under way
   }
 
   /** Opens the socket; it reopens by itself after every close. */
@@ -68,25 +76,46 @@ export class Rpc extends EventTarget {
     const ws = new WebSocket(this.url);
     this.ws = ws;
     ws.onopen = () => {
+      const quiet = this.reopening;
+      this.reopening = false;
       this.connected = true;
       this.pingTimer = setInterval(() => this.call('core.ping').catch(() => {}), PING_EVERY_MS);
-      this.emit('connect');
+      this.emit('connect', { quiet });
       this.pump();
     };
     ws.onmessage = (e) => this.receive(e.data);
-    ws.onclose = () => this.closed(ws);
+    ws.onclose = (e) => this.closed(ws, e);
   }
 
-  closed(ws) {
+  closed(ws, e) {
     if (ws !== this.ws) return;
-    const wasConnected = this.connected;
+    // Pages still believe in a socket that is being reopened quietly.
+    const shown = this.connected || this.reopening;
     this.connected = false;
+    this.reopening = false;
     clearInterval(this.pingTimer);
+    if (shown && e.code === AUTH_TIMEOUT_CODE && e.reason === AUTH_TIMEOUT_REASON) {
+      this.reopen();
+      return;
+    }
     for (const p of this.pending.values()) p.reject(new DisconnectedError());
     this.pending.clear();
     this.subs.clear();
-    if (wasConnected) this.emit('disconnect');
+    if (shown) this.emit('disconnect');
     setTimeout(() => this.connect(), RECONNECT_MS);
+  }
+
+  /**
+   * Reopens a socket the server closed because it had not logged in. The
+   * server answers a login it was running before closing, so an unanswered
+   * call never ran: it goes first on the new socket. Such a socket had no
+   * session, hence no subscriptions to lose.
+   */
+  reopen() {
+    this.queue.unshift(...this.pending.values());
+    this.pending.clear();
+    this.reopening = true;
+    this.connect();
   }
 
   /** Drops the connection (the usual reconnect follows). */
