@@ -135,7 +135,8 @@ func (a *App) build(ctx context.Context) error {
 			LoginFailDelay: a.cfg.LoginFailDelay.String(), RateLimitCalls: a.cfg.RateLimitCalls,
 			RateLimitWindow: a.cfg.RateLimitWindow.String(), RateLimitDelay: a.cfg.RateLimitDelay.String(),
 			RateLimitExempt: prefixes(a.cfg.RateLimitExempt), SessionMaxAge: a.cfg.SessionMaxAge.String(),
-			SessionIdleTimeout: a.cfg.SessionIdleTimeout.String(),
+			SessionIdleTimeout: a.cfg.SessionIdleTimeout.String(), AuthTimeout: a.cfg.AuthTimeout.String(),
+			MaxUnauthenticated: a.cfg.MaxUnauthenticatedPerAddress, AllowedOrigins: strings.Join(a.cfg.AllowedOrigins, ", "),
 		}),
 	})
 	bg, cancel := context.WithCancel(context.Background())

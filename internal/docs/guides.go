@@ -18,6 +18,12 @@ type Settings struct {
 	RateLimitDelay,
 	RateLimitExempt string
 	SessionMaxAge, SessionIdleTimeout string
+	// AuthTimeout (e.g. "1m0s", "0s" for none), MaxUnauthenticated (0 for
+	// none) and AllowedOrigins (comma-separated) are the limits on
+	// connections before login.
+	AuthTimeout        string
+	MaxUnauthenticated int
+	AllowedOrigins     string
 }
 
 // protocolPage renders the wire rules from the constants the server uses.
@@ -28,8 +34,16 @@ func protocolPage(p *page, set Settings) {
 		vs = append(vs, "<code>/api/"+esc(string(v))+"</code>")
 	}
 	p.printf("<p>WebSocket endpoints: %s and <code>/api/current</code> (= <code>%s</code>). "+
-		"The version is chosen only by the URL. <code>GET /api/versions</code> lists the versions. No Origin check, no cookies: "+
+		"The version is chosen only by the URL. <code>GET /api/versions</code> lists the versions. No cookies: "+
 		"a connection is authenticated by a login call on it.</p>", strings.Join(vs, ", "), esc(string(keyward.Current)))
+	allowed := "none"
+	if set.AllowedOrigins != "" {
+		allowed = "<code>" + esc(set.AllowedOrigins) + "</code>"
+	}
+	p.printf(`<p>The upgrade's <code>Origin</code> header is checked, so that a page of another site cannot use the
+server from a browser: no <code>Origin</code> (clients that are not browsers), the server's own origin as the browser saw it
+(scheme, host and port; behind a trusted proxy, from its <code>X-Forwarded-Proto</code> and <code>X-Forwarded-Host</code>) or
+one of the allowed origins (%s) is accepted; anything else gets HTTP 403 before the upgrade.</p>`, allowed)
 	p.raw(`<h2>Requests and responses</h2><p>Each text message is one request object; <code>params</code> is a list of
 positional arguments (absent means <code>[]</code>); ids may be null, strings, integers or booleans and are echoed as sent.
 Responses may arrive out of order. A request without <code>id</code> is a notification: it runs and nothing is answered.
@@ -64,6 +78,10 @@ are decoded too. A malformed one fails with -32700 <code>Error parsing $date: ..
 		{"calls running per connection", fmt.Sprint(rpc.MaxCallsRunning), "further calls wait in arrival order"},
 		{"calls in flight per connection", fmt.Sprint(rpc.MaxCallsInFlight), "-32000, at once"},
 		{"outgoing bytes queued per connection", fmt.Sprint(rpc.MaxQueuedBytes), "close 1008 Client too slow"},
+		{"time to log in after connecting", limitOrNone(set.AuthTimeout, set.AuthTimeout == "0s"),
+			"close 1008 Authentication timeout (a login running then is answered first)"},
+		{"connections not logged in per client address (IPv6: per /64)", limitOrNone(fmt.Sprint(set.MaxUnauthenticated), set.MaxUnauthenticated == 0),
+			"HTTP 429 before the upgrade; the rate limit's exempt addresses and the unix socket are not counted"},
 	})
 	p.printf(`<h2>Rate limit</h2><p>Methods callable before login, called on a connection not yet logged in: %d calls per
 method and client address per %s (0 turns it off), then <code>%s</code> after a random delay of %s. Exempt: %s. 
@@ -148,4 +166,12 @@ time. A correct API key sent over an insecure transport (plain ws:// from anothe
 	p.printf(`<h2>Tokens</h2><p><code>auth.generate_token</code> makes a 64-character token for <code>TOKEN_PLAIN</code> logins,
 valid while unused for less than its TTL; tokens live in memory. Sessions end after %s (max age) and after %s without calls
 (0: never), and when their key or user is invalidated.</p>`, esc(set.SessionMaxAge), esc(set.SessionIdleTimeout))
+}
+
+// limitOrNone shows a limit's value, or "none" when it is off.
+func limitOrNone(value string, off bool) string {
+	if off || value == "" {
+		return "none"
+	}
+	return value
 }
