@@ -205,6 +205,26 @@ func TestSecurityItem10UnauthenticatedCap(t *testing.T) {
 			}
 		}
 	})
+	t.Run("ErrIPv6By64ThroughProxy", func(t *testing.T) {
+		proxied := apptest.MustStart(t, trustLoopbackProxy, func(c *config.Config) {
+			c.MaxUnauthenticatedPerAddress, c.RateLimitExempt = 2, nil
+		})
+		purl := proxied.WSURL("current")
+		for _, tc := range []struct {
+			client string
+			want   int
+		}{
+			{"2001:db8::1", http.StatusSwitchingProtocols},
+			{"2001:db8::2", http.StatusSwitchingProtocols},
+			{"2001:db8::ffff:3", http.StatusTooManyRequests}, // the same /64
+			{"2001:db8:0:1::1", http.StatusSwitchingProtocols},
+			{"192.0.2.7", http.StatusSwitchingProtocols}, // the client counts, not the proxy
+		} {
+			if got := upgradeStatus(t, purl, withHeader("X-Forwarded-For", tc.client)); got != tc.want {
+				t.Fatalf("client %s: HTTP %d, want %d", tc.client, got, tc.want)
+			}
+		}
+	})
 }
 
 // waitUpgrade retries an upgrade until it succeeds (the server frees a
