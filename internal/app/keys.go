@@ -38,7 +38,28 @@ func loadPeppers(ctx context.Context, db *sqlite.DB, dataDir, env string) (keys.
 	if err != nil && !errors.Is(err, keys.ErrNoPepperFile) {
 		return nil, nil, err
 	}
-	return ps, usage, missingPeppers(ps, usage, path)
+	if err := missingPeppers(ps, usage, path); err != nil {
+		return nil, nil, err
+	}
+	return ps, usage, checkPeppers(ctx, db, ps)
+}
+
+// checkPeppers refuses peppers with the id of one the database knows but
+// other bytes (cluster.md section 2), and records the check values of the
+// peppers it does not know yet.
+func checkPeppers(ctx context.Context, db *sqlite.DB, ps keys.Peppers) error {
+	stored, err := db.PepperChecks(ctx)
+	if err != nil {
+		return err
+	}
+	unrecorded, err := ps.Compare(stored)
+	if err != nil {
+		return err
+	}
+	if len(unrecorded) == 0 {
+		return nil
+	}
+	return db.RecordPepperChecks(ctx, unrecorded)
 }
 
 func hmacKeys(usage map[string]int64) int64 {
