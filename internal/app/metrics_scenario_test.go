@@ -73,9 +73,9 @@ func (sc *scenario) passwordLogins() {
 	c1.MustLogin("admin", apptest.AdminPassword)
 }
 
-// keyLogins: a wrong secret (mismatch), a malformed key (dummy), the right
-// one (match; session 3, API_KEY), and on another connection an expired
-// one (match, then EXPIRED). It returns the key session's connection.
+// keyLogins: a wrong secret, a malformed key (a dummy check), the right
+// one (a match; session 3, API_KEY), and on another connection an expired
+// one (a match, then EXPIRED). It returns the key session's connection.
 func (sc *scenario) keyLogins() *apptest.Client {
 	c2 := apptest.MustDial(sc.t, sc.url)
 	wrong := sc.sw.secret(apptest.WrongSecret(sc.raw))

@@ -61,9 +61,9 @@ func New(cfg Config) *Server {
 	}
 	// Without a handler (metrics on a listener of their own) /metrics is
 	// not found here, rather than the web interface's page.
-	metrics := cfg.Metrics
-	if metrics == nil {
-		metrics = http.NotFoundHandler()
+	metrics := http.NotFoundHandler()
+	if cfg.Metrics != nil {
+		metrics = localOnly(cfg.Metrics, cfg.Proxies)
 	}
 	s.mux.Handle("GET /metrics", metrics)
 	if cfg.UI != nil {
@@ -71,6 +71,22 @@ func New(cfg Config) *Server {
 	}
 	s.http = newHTTPServer(strictTransport(s.mux), cfg.Logger)
 	return s
+}
+
+// localOnly serves h to clients on this host only: loopback and the unix
+// socket, the client address decided as protocol.md 1.2 says (so the
+// clients of a reverse proxy in trusted_proxies are not local). Others get
+// 404, as if there were no such page: metrics tell about logins and keys,
+// and remote scrapers use metrics_listen.
+func localOnly(h http.Handler, proxies Proxies) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		o := clientOrigin(r, proxies)
+		if !o.Unix && !o.Addr.Addr().IsLoopback() {
+			http.NotFound(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // hstsMaxAge is a year, the value browsers' preload rules also ask for;

@@ -15,7 +15,7 @@ type Metrics struct {
 	calls       *prometheus.CounterVec
 	callSeconds *prometheus.HistogramVec
 	logins      *prometheus.CounterVec
-	keyChecks   *prometheus.CounterVec
+	keyChecks   prometheus.Counter
 	keySeconds  prometheus.Histogram
 	events      prometheus.Counter
 	slowDrops   prometheus.Counter
@@ -24,7 +24,6 @@ type Metrics struct {
 
 	// Children resolved once, so the hot paths skip the label lookup.
 	loginBy map[[2]string]prometheus.Counter // mechanism, response type
-	keyBy   map[string]prometheus.Counter    // result
 }
 
 // callBuckets span a ping (tens of µs) to a throttled login (seconds).
@@ -46,11 +45,12 @@ func New() *Metrics {
 			Help: "Time from a call's arrival to its answer, by method.", Buckets: callBuckets}, []string{"method"}),
 		logins: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "keyward_logins_total",
 			Help: "Login attempts by mechanism and response type."}, []string{"mechanism", "response_type"}),
-		keyChecks: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "keyward_key_verifications_total",
-			Help: "API-key secret checks by result: match, mismatch, or dummy (refused before the secret was checked)."},
-			[]string{"result"}),
+		// No label tells a refused key check from another: which refusals
+		// happen is exactly what a login answer hides (security issue, item 2).
+		keyChecks: prometheus.NewCounter(prometheus.CounterOpts{Name: "keyward_key_verifications_total",
+			Help: "API-key secret checks, one per key login attempt (a dummy HMAC for keys refused before their secret is checked)."}),
 		keySeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "keyward_key_verification_duration_seconds",
-			Help: "Time of each API-key secret check, dummy ones included.", Buckets: keyBuckets}),
+			Help: "Time of each API-key secret check whose secret matched.", Buckets: keyBuckets}),
 		events: prometheus.NewCounter(prometheus.CounterOpts{Name: "keyward_events_sent_total",
 			Help: "Event notifications (collection_update) queued for subscribers."}),
 		slowDrops: prometheus.NewCounter(prometheus.CounterOpts{Name: "keyward_slow_clients_dropped_total",

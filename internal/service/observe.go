@@ -16,21 +16,13 @@ type Observer interface {
 	// API_KEY_PLAIN, TOKEN_PLAIN) and response type (SUCCESS, AUTH_ERR,
 	// EXPIRED).
 	Login(mechanism, responseType string)
-	// KeyVerified records one API-key secret check and how long it took.
-	KeyVerified(result string, d time.Duration)
+	// KeyChecked counts one API-key secret check: every key login attempt
+	// makes exactly one, real or dummy, so the count says nothing about
+	// which keys exist. d is the time of a check whose secret matched, or
+	// zero: how long a refused check took must not be told either (it
+	// would tell an imported PBKDF2 hash from a dummy HMAC).
+	KeyChecked(matched bool, d time.Duration)
 }
-
-// Results of a key verification.
-const (
-	// KeyMatch: the secret matched the stored hash.
-	KeyMatch = "match"
-	// KeyMismatch: the secret did not match.
-	KeyMismatch = "mismatch"
-	// KeyDummy: the key was refused before its secret could be checked
-	// (malformed, unknown, another user's, revoked); a dummy HMAC was
-	// computed so the timing does not tell.
-	KeyDummy = "dummy"
-)
 
 // Mechanisms is each credential type's login mechanism.
 var Mechanisms = map[keyward.Credential]string{
@@ -45,7 +37,7 @@ var ResponseTypes = []string{Success, AuthErr, Expired}
 type nopObserver struct{}
 
 func (nopObserver) Login(string, string)              {}
-func (nopObserver) KeyVerified(string, time.Duration) {}
+func (nopObserver) KeyChecked(bool, time.Duration) {}
 
 // login finishes a login attempt: its audit record, its info line (no
 // secret: the username, how and from where, and why it failed) and its
@@ -67,17 +59,17 @@ func (s *Service) login(ctx context.Context, c *keyward.Caller, cred keyward.Cre
 func (s *Service) verifyKey(ctx context.Context, hash, secret string) (match, rehash bool) {
 	start := time.Now()
 	match, rehash = s.cfg.Verifier.Verify(ctx, hash, secret)
-	result := KeyMismatch
+	var d time.Duration
 	if match {
-		result = KeyMatch
+		d = time.Since(start)
 	}
-	s.cfg.Observer.KeyVerified(result, time.Since(start))
+	s.cfg.Observer.KeyChecked(match, d)
 	return match, rehash
 }
 
-// dummyVerify computes the dummy HMAC of a refused key, timed and counted.
+// dummyVerify computes the dummy HMAC of a refused key, counted like a
+// real check.
 func (s *Service) dummyVerify(text string) {
-	start := time.Now()
 	s.cfg.Verifier.Dummy(text)
-	s.cfg.Observer.KeyVerified(KeyDummy, time.Since(start))
+	s.cfg.Observer.KeyChecked(false, 0)
 }
