@@ -83,9 +83,10 @@ are decoded too. A malformed one fails with -32700 <code>Error parsing $date: ..
 		{"connections not logged in per client address (IPv6: per /64)", limitOrNone(fmt.Sprint(set.MaxUnauthenticated), set.MaxUnauthenticated == 0),
 			"HTTP 429 before the upgrade; the rate limit's exempt addresses and the unix socket are not counted"},
 	})
-	p.printf(`<h2>Rate limit</h2><p>Methods callable before login, called on a connection not yet logged in: %d calls per
-method and client address per %s (0 turns it off), then <code>%s</code> after a random delay of %s. Exempt: %s. 
-<code>core.set_options</code> is never limited.</p>`, set.RateLimitCalls, esc(set.RateLimitWindow),
+	p.printf(`<h2>Rate limit</h2><p>Methods callable before login, called on a connection not yet logged in, and every
+login call, also on a connection that is logged in: %d calls per budget and client address (an IPv6 address by its /64)
+per %s (0 turns it off), then <code>%s</code> after a random delay of %s. All login methods share one budget; every
+other method has its own. Exempt: %s. <code>core.set_options</code> is never limited.</p>`, set.RateLimitCalls, esc(set.RateLimitWindow),
 		esc(keyward.ErrRateLimited.Reason()), esc(set.RateLimitDelay), esc(set.RateLimitExempt))
 	p.raw(`<h2>Notifications</h2><p>Events arrive as <code>collection_update</code> notifications (no id) with
 <code>msg</code>, <code>collection</code>, <code>id</code> and <code>fields</code>; a subscription the server ends is reported by

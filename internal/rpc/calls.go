@@ -155,7 +155,10 @@ func (c *Conn) run(ctx context.Context, spec *Spec, call *Call) (result any, err
 }
 
 // authenticate is step 3: login required, or the rate limit for no-auth
-// methods on unauthenticated connections.
+// methods on unauthenticated connections and for every login call. Login
+// calls share one budget per address, whichever login method they use and
+// whether or not the connection is already authenticated: a password guess
+// costs the same everywhere.
 func (c *Conn) authenticate(ctx context.Context, spec *Spec, caller *keyward.Caller) error {
 	if spec.Access != NoAuth {
 		if !caller.Authenticated() {
@@ -163,10 +166,14 @@ func (c *Conn) authenticate(ctx context.Context, spec *Spec, caller *keyward.Cal
 		}
 		return nil
 	}
-	if caller.Authenticated() || spec.NoRateLimit || c.srv.limiter == nil {
+	if spec.NoRateLimit || c.srv.limiter == nil || (caller.Authenticated() && !spec.Login) {
 		return nil
 	}
-	err := c.srv.limiter.Allow(ctx, spec.Name, c.origin)
+	budget := spec.Name
+	if spec.Login {
+		budget = LoginBudget
+	}
+	err := c.srv.limiter.Allow(ctx, budget, c.origin)
 	if err != nil {
 		c.srv.obs.RateLimited()
 	}

@@ -46,7 +46,7 @@ func (s *Server) Admit(origin keyward.Origin) *Guest {
 	if p.max <= 0 || origin.Unix || p.exempted(origin.Addr.Addr()) {
 		return g
 	}
-	g.pool, g.key = p, guestKey(origin.Addr.Addr())
+	g.pool, g.key = p, addressKey(origin.Addr.Addr())
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.count[g.key] >= p.max {
@@ -79,9 +79,11 @@ func (p *guests) exempted(a netip.Addr) bool {
 	return false
 }
 
-// guestKey is the address a connection counts under: an IPv4 address, or
-// the /64 of an IPv6 one (one host usually holds a whole /64).
-func guestKey(a netip.Addr) netip.Addr {
+// addressKey is the address a client counts under, for the cap on
+// connections not logged in and for the rate limit: an IPv4 address, or
+// the /64 of an IPv6 one (one host usually holds a whole /64, so counting
+// by /128 would give it 2^64 budgets).
+func addressKey(a netip.Addr) netip.Addr {
 	a = a.Unmap()
 	if a.Is4() {
 		return a

@@ -14,7 +14,7 @@ import (
 // RateLimitConfig configures the unauthenticated rate limit
 // (protocol.md 13.3).
 type RateLimitConfig struct {
-	Calls    int           // calls per method and address per window; 0 disables
+	Calls    int           // calls per budget and address per window; 0 disables
 	Window   time.Duration // fixed window length
 	DelayMin time.Duration // the refused call waits a random time in
 	DelayMax time.Duration // [DelayMin, DelayMax] before its answer
@@ -25,7 +25,13 @@ type RateLimitConfig struct {
 	Now        func() time.Time
 }
 
-// RateLimiter counts no-auth calls per (method, client address).
+// LoginBudget is the rate limiter's key for every login method: they
+// share one budget per client address.
+const LoginBudget = "login"
+
+// RateLimiter counts no-auth calls per (budget, client address): the
+// budget is the method's name, or LoginBudget for every login method. An
+// IPv6 client counts by its /64.
 type RateLimiter struct {
 	cfg     RateLimitConfig
 	mu      sync.Mutex
@@ -34,7 +40,7 @@ type RateLimiter struct {
 }
 
 type rateKey struct {
-	method string
+	budget string
 	addr   netip.Addr
 }
 
@@ -58,10 +64,11 @@ func NewRateLimiter(cfg RateLimitConfig) *RateLimiter {
 	return &RateLimiter{cfg: cfg, entries: map[rateKey]*list.Element{}, lru: list.New()}
 }
 
-// Allow counts a call and returns nil, or waits the configured delay and
-// returns keyward.ErrRateLimited. The unix socket is never limited.
-func (l *RateLimiter) Allow(ctx context.Context, method string, origin keyward.Origin) error {
-	if origin.Unix || l.exempt(origin.Addr.Addr()) || l.count(method, origin.Addr.Addr()) {
+// Allow counts a call against budget and returns nil, or waits the
+// configured delay and returns keyward.ErrRateLimited. The unix socket is
+// never limited.
+func (l *RateLimiter) Allow(ctx context.Context, budget string, origin keyward.Origin) error {
+	if origin.Unix || l.exempt(origin.Addr.Addr()) || l.count(budget, origin.Addr.Addr()) {
 		return nil
 	}
 	delay := l.cfg.DelayMin
@@ -88,9 +95,9 @@ func (l *RateLimiter) exempt(addr netip.Addr) bool {
 }
 
 // count records a call and reports whether it is within the limit.
-func (l *RateLimiter) count(method string, addr netip.Addr) bool {
+func (l *RateLimiter) count(budget string, addr netip.Addr) bool {
 	now := l.cfg.Now()
-	key := rateKey{method, addr.Unmap()}
+	key := rateKey{budget, addressKey(addr)}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	el, ok := l.entries[key]
