@@ -2,6 +2,7 @@ package keys_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -140,5 +141,28 @@ func TestFastMACMatchesHMAC(t *testing.T) {
 				t.Fatalf("key length %d, secret %q: no match", n, secret)
 			}
 		}
+	}
+}
+
+func TestPepperCompare(t *testing.T) {
+	t.Parallel()
+	a, b := keys.Generate(), keys.Generate()
+	other := keys.Pepper{ID: a.ID, Key: b.Key}
+	stored := map[string]string{a.ID: a.Check()}
+	t.Run("OK", func(t *testing.T) {
+		unrecorded, err := keys.Peppers{a, b}.Compare(stored)
+		if err != nil || len(unrecorded) != 1 || unrecorded[b.ID] != b.Check() {
+			t.Fatalf("Compare = %v, %v", unrecorded, err)
+		}
+	})
+	t.Run("ErrOtherBytes", func(t *testing.T) {
+		_, err := keys.Peppers{other}.Compare(stored)
+		var mm *keys.MismatchError
+		if !errors.As(err, &mm) || mm.ID != a.ID || !strings.Contains(err.Error(), "hashed with pepper "+a.ID+")") {
+			t.Fatalf("Compare with other bytes: %v", err)
+		}
+	})
+	if a.Check() == other.Check() || a.Check() != a.Check() {
+		t.Fatal("check values do not depend on the pepper's bytes alone")
 	}
 }
