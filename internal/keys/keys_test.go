@@ -99,6 +99,21 @@ func TestPepperFile(t *testing.T) {
 	if _, err := keys.ParseEnv("a1:" + strings.Repeat("A", 43) + "="); err != nil {
 		t.Fatalf("env pepper: %v", err)
 	}
+	// One id twice: hashing would use one pepper and verifying the other.
+	a, b := "a1:"+strings.Repeat("A", 43)+"=", "a1:"+strings.Repeat("B", 43)+"="
+	if _, err := keys.ParseEnv(a + "," + b); err == nil || err.Error() != `KEYWARD_PEPPER: pepper id "a1" appears twice: give every pepper its own id` {
+		t.Fatalf("env pepper id twice: %v", err)
+	}
+	twice := strings.ReplaceAll(a+"\n"+b+"\n", ":", " ")
+	if err := os.WriteFile(path, []byte(twice), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := keys.ReadFile(path); err == nil || err.Error() != path+` line 2: pepper id "a1" appears twice: give every pepper its own id` {
+		t.Fatalf("pepper file id twice: %v", err)
+	}
 }
 
 // BenchmarkVerify measures one key verification (HMAC-SHA256 with the

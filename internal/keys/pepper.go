@@ -58,9 +58,19 @@ func ParseEnv(v string) (Peppers, error) {
 		if err != nil {
 			return nil, fmt.Errorf("KEYWARD_PEPPER: %w", err)
 		}
+		if _, dup := ps.Find(p.ID); dup {
+			return nil, fmt.Errorf("KEYWARD_PEPPER: %w", duplicateID(p.ID))
+		}
 		ps = append(ps, p)
 	}
 	return ps, nil
+}
+
+// duplicateID is the error for a pepper id given twice. Hashing would use
+// one pepper and verifying the other, and the pepper check would refuse
+// the next start as if the pepper were another database's.
+func duplicateID(id string) error {
+	return fmt.Errorf("pepper id %q appears twice: give every pepper its own id", id)
 }
 
 // ErrNoPepperFile means the pepper file does not exist.
@@ -96,6 +106,9 @@ func ReadFile(path string) (Peppers, error) {
 		p, err := parsePepper(f[0], f[1])
 		if err != nil {
 			return nil, fmt.Errorf("%s line %d: %w", path, n+1, err)
+		}
+		if _, dup := ps.Find(p.ID); dup {
+			return nil, fmt.Errorf("%s line %d: %w", path, n+1, duplicateID(p.ID))
 		}
 		ps = append(ps, p)
 	}
