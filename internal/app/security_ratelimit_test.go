@@ -60,7 +60,7 @@ func TestSecurityItem8IPv6Slash64(t *testing.T) {
 		return apptest.MustDialHeader(t, srv.WSURL("current"), http.Header{"X-Forwarded-For": {ip}, "X-Forwarded-Proto": {"https"}})
 	}
 	for i := range 20 {
-		if r := dial("2001:db8::" + itoa(i+1)).Call("auth.login_ex", passwordLogin("wrong")); limited(r) {
+		if r := dial("2001:db8::"+itoa(i+1)).Call("auth.login_ex", passwordLogin("wrong")); limited(r) {
 			t.Fatalf("guess %d from a new address of the /64 refused early", i+1)
 		}
 	}
