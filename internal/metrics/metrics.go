@@ -50,7 +50,7 @@ func New() *Metrics {
 		keyChecks: prometheus.NewCounter(prometheus.CounterOpts{Name: "keyward_key_verifications_total",
 			Help: "API-key secret checks, one per key login attempt (a dummy HMAC for keys refused before their secret is checked)."}),
 		keySeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "keyward_key_verification_duration_seconds",
-			Help: "Time of each API-key secret check whose secret matched.", Buckets: keyBuckets}),
+			Help: "Time of the API-key secret check of each key login that succeeded.", Buckets: keyBuckets}),
 		events: prometheus.NewCounter(prometheus.CounterOpts{Name: "keyward_events_sent_total",
 			Help: "Event notifications (collection_update) queued for subscribers."}),
 		slowDrops: prometheus.NewCounter(prometheus.CounterOpts{Name: "keyward_slow_clients_dropped_total",

@@ -72,10 +72,8 @@ func (m *Metrics) Login(mechanism, responseType string) {
 	}
 }
 
-// KeyChecked counts an API-key secret check and times it if it matched.
-func (m *Metrics) KeyChecked(matched bool, d time.Duration) {
-	m.keyChecks.Inc()
-	if matched {
-		m.keySeconds.Observe(d.Seconds())
-	}
-}
+// KeyChecked counts an API-key secret check.
+func (m *Metrics) KeyChecked() { m.keyChecks.Inc() }
+
+// KeyCheckTime records the secret check time of a key login that succeeded.
+func (m *Metrics) KeyCheckTime(d time.Duration) { m.keySeconds.Observe(d.Seconds()) }

@@ -18,10 +18,13 @@ type Observer interface {
 	Login(mechanism, responseType string)
 	// KeyChecked counts one API-key secret check: every key login attempt
 	// makes exactly one, real or dummy, so the count says nothing about
-	// which keys exist. d is the time of a check whose secret matched, or
-	// zero: how long a refused check took must not be told either (it
-	// would tell an imported PBKDF2 hash from a dummy HMAC).
-	KeyChecked(matched bool, d time.Duration)
+	// which keys exist.
+	KeyChecked()
+	// KeyCheckTime records how long the secret check of a key login that
+	// succeeded took. Refused logins are never timed: the time would tell
+	// an imported PBKDF2 hash from a dummy HMAC, and a check that matched
+	// for a login refused later (owner locked) from a wrong secret.
+	KeyCheckTime(d time.Duration)
 }
 
 // Mechanisms is each credential type's login mechanism.
@@ -36,8 +39,9 @@ var ResponseTypes = []string{Success, AuthErr, Expired}
 
 type nopObserver struct{}
 
-func (nopObserver) Login(string, string)              {}
-func (nopObserver) KeyChecked(bool, time.Duration) {}
+func (nopObserver) Login(string, string)       {}
+func (nopObserver) KeyChecked()                {}
+func (nopObserver) KeyCheckTime(time.Duration) {}
 
 // login finishes a login attempt: its audit record, its info line (no
 // secret: the username, how and from where, and why it failed) and its
@@ -55,15 +59,24 @@ func (s *Service) login(ctx context.Context, c *keyward.Caller, cred keyward.Cre
 	s.log.LogAttrs(ctx, slog.LevelInfo, "login", attrs...)
 }
 
-// verifyKey checks a key's secret against its hash, timed and counted.
+// verifyKey checks a key's secret against its hash and counts the check.
+// A match is timed, but its time is recorded only if the login then
+// succeeds: the RPC layer runs the caller's deferred work after the
+// response, when the caller holds the new session of a successful login
+// (and still the old one, or none, after a refusal).
 func (s *Service) verifyKey(ctx context.Context, hash, secret string) (match, rehash bool) {
 	start := time.Now()
 	match, rehash = s.cfg.Verifier.Verify(ctx, hash, secret)
-	var d time.Duration
-	if match {
-		d = time.Since(start)
+	d := time.Since(start)
+	s.cfg.Observer.KeyChecked()
+	if c := keyward.CallerFrom(ctx); match && c != nil {
+		before := c.Session
+		c.Defer(func() {
+			if c.Session != nil && c.Session != before {
+				s.cfg.Observer.KeyCheckTime(d)
+			}
+		})
 	}
-	s.cfg.Observer.KeyChecked(match, d)
 	return match, rehash
 }
 
@@ -71,5 +84,5 @@ func (s *Service) verifyKey(ctx context.Context, hash, secret string) (match, re
 // real check.
 func (s *Service) dummyVerify(text string) {
 	s.cfg.Verifier.Dummy(text)
-	s.cfg.Observer.KeyChecked(false, 0)
+	s.cfg.Observer.KeyChecked()
 }
