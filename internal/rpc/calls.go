@@ -53,13 +53,15 @@ func (c *Conn) admit(req *request) bool {
 }
 
 // inline reports whether req may run on the reader goroutine: a method
-// that only computes (Method.Inline), when no rate-limit delay can apply.
+// that only computes (Method.Inline), when no rate-limit delay can apply
+// (see authenticate: a login call is limited on any connection).
 func (c *Conn) inline(req *request) bool {
 	spec := c.srv.registry.Spec(c.version, req.method)
 	if spec == nil || !spec.Inline {
 		return false
 	}
-	return spec.Access != NoAuth || spec.NoRateLimit || c.srv.limiter == nil || c.session.Load() != nil
+	return spec.Access != NoAuth || spec.NoRateLimit || c.srv.limiter == nil ||
+		(c.session.Load() != nil && !spec.Login)
 }
 
 // work runs req, then the waiting calls in arrival order, until none wait.
