@@ -117,7 +117,7 @@ func TestSecurityItem9TokensEndWithPassword(t *testing.T) {
 		return tokenLogin(apptest.MustDial(t, srv.WSURL("current")), tok) == "SUCCESS"
 	}
 
-		tok := tokenFor()
+	tok := tokenFor()
 	if !works(tok) {
 		t.Fatal("a fresh token does not log in")
 	}

@@ -55,7 +55,7 @@ type Service struct {
 	// keyWrites orders this process's key writes (writeKeys).
 	keyWrites sync.Mutex
 	keysGen   atomic.Int64
-	idle     sync.Map // login id -> *atomic.Int64: unix nanos of the last call
+	idle      sync.Map // login id -> *atomic.Int64: unix nanos of the last call
 }
 
 // snapshot is the accounts as of one generation, with effective roles
