@@ -91,7 +91,7 @@ func (s *Service) checkKey(ctx context.Context, a *keyAttempt, b Binder, owner *
 		s.dummyVerify(secret)
 		return s.keyFailed(ctx, a, a.keyRef(), "API key is revoked.", AuthErr)
 	}
-	match, rehash := s.verifyKey(ctx, k.Hash, secret)
+	match, rehash, took := s.verifyKey(ctx, k.Hash, secret)
 	if !match {
 		return s.keyFailed(ctx, a, a.keyRef(), "Invalid API key", AuthErr)
 	}
@@ -115,9 +115,13 @@ func (s *Service) checkKey(ctx context.Context, a *keyAttempt, b Binder, owner *
 	// The key row was read before the secret was checked; whether it still
 	// allows the session is asked of the cache, which every key write of
 	// this process updates, in establish.
-	return s.establish(ctx, a.c, b, sess, func() (*keyward.Session, string) {
+	sess, resp := s.establish(ctx, a.c, b, sess, func() (*keyward.Session, string) {
 		return s.keyFailed(ctx, a, a.keyRef(), "Invalid API key", AuthErr)
 	})
+	if resp == Success {
+		s.cfg.Observer.KeyCheckTime(took)
+	}
+	return sess, resp
 }
 
 // insecureUse applies the insecure-transport rule to a correct secret of a

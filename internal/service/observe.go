@@ -59,25 +59,15 @@ func (s *Service) login(ctx context.Context, c *keyward.Caller, cred keyward.Cre
 	s.log.LogAttrs(ctx, slog.LevelInfo, "login", attrs...)
 }
 
-// verifyKey checks a key's secret against its hash and counts the check.
-// A match is timed, but its time is recorded only if the login then
-// succeeds: the RPC layer runs the caller's deferred work after the
-// response, when the caller holds the new session of a successful login
-// (and still the old one, or none, after a refusal).
-func (s *Service) verifyKey(ctx context.Context, hash, secret string) (match, rehash bool) {
+// verifyKey checks a key's secret against its hash, counts the check and
+// returns how long it took. The caller records the time only if the login
+// then succeeds (Observer.KeyCheckTime).
+func (s *Service) verifyKey(ctx context.Context, hash, secret string) (match, rehash bool, took time.Duration) {
 	start := time.Now()
 	match, rehash = s.cfg.Verifier.Verify(ctx, hash, secret)
-	d := time.Since(start)
+	took = time.Since(start)
 	s.cfg.Observer.KeyChecked()
-	if c := keyward.CallerFrom(ctx); match && c != nil {
-		before := c.Session
-		c.Defer(func() {
-			if c.Session != nil && c.Session != before {
-				s.cfg.Observer.KeyCheckTime(d)
-			}
-		})
-	}
-	return match, rehash
+	return match, rehash, took
 }
 
 // dummyVerify computes the dummy HMAC of a refused key, counted like a
