@@ -59,6 +59,7 @@ func (d *Deps) keyCreateMethod() *rpc.Method {
 		Versions: keyVersions(nil, func(v keyward.Version) *schema.Schema { return withKey(keyEntry(v)) }),
 		Audit:    auditName("Create API key", func(p []any) string { return paramField(p, 0, "name") }),
 		Errors: []rpc.ErrorDoc{{Code: rpc.CodeInvalidParams, Errno: keyward.EINVAL, Message: "name must be unique"},
+			{Code: rpc.CodeInvalidParams, Errno: keyward.EINVAL, Message: service.ErrBlankName},
 			{Code: rpc.CodeInvalidParams, Errno: keyward.EINVAL, Message: "Expiration date is in the past"},
 			{Code: rpc.CodeInvalidParams, Errno: keyward.EINVAL, Message: "User does not exist."},
 			{Code: rpc.CodeInvalidParams, Errno: keyward.EINVAL, Message: "User lacks privilege role membership."},

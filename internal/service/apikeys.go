@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/keyward/keyward"
@@ -137,6 +138,7 @@ func (s *Service) checkEscalation(c *keyward.Caller, owner *keyward.User) error 
 // which exists nowhere else.
 func (s *Service) CreateKey(ctx context.Context, in KeyCreate) (*keyward.APIKey, string, error) {
 	c := keyward.CallerFrom(ctx)
+	in.Name = strings.TrimSpace(in.Name)
 	if err := checkOwnership(c, in.Username); err != nil {
 		return nil, "", err
 	}
@@ -179,7 +181,16 @@ func truncated(t *time.Time) *time.Time {
 	return &x
 }
 
+// ErrBlankName is the text for a key name of nothing but spaces (names
+// are stored without leading and trailing white space).
+const ErrBlankName = "name must contain a non-space character"
+
+// checkName refuses a blank name (already trimmed) and a taken one.
 func checkName(ctx context.Context, tx keyward.KeyTx, v *keyward.ValidationError, attr, name string, except int64) error {
+	if name == "" {
+		v.Add(attr+".name", ErrBlankName)
+		return nil
+	}
 	taken, err := tx.NameTaken(ctx, name, except)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/keyward/keyward"
@@ -13,6 +14,7 @@ import (
 func (s *Service) UpdateKey(ctx context.Context, id int64, in KeyUpdate) (before, after *keyward.APIKey, raw string, err error) {
 	c := keyward.CallerFrom(ctx)
 	now := s.now()
+	in.Name.Value = strings.TrimSpace(in.Name.Value)
 	var secret string
 	if in.Reset {
 		secret = keys.NewSecret()
