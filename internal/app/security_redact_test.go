@@ -25,6 +25,8 @@ func TestSecurityItem5KeyInUsernameRedacted(t *testing.T) {
 	dial().Call("auth.login_ex", map[string]any{"mechanism": "API_KEY_PLAIN", "username": raw, "api_key": raw})
 	dial().Call("auth.login", raw, "x")
 	dial().Call("auth.login", "not a username: "+secret, "x")
+	// A password with a "-" sent as a key: nothing of it is kept.
+	dial().Call("auth.login_with_api_key", "MyVerySecretPassw0rd-2024")
 	admin.Call("api_key.create", map[string]any{"name": "misplaced", "username": raw})
 	admin.Call("user.create", map[string]any{"username": raw, "full_name": "x", "password_disabled": true, "group_create": true})
 
@@ -36,6 +38,9 @@ func TestSecurityItem5KeyInUsernameRedacted(t *testing.T) {
 	everything := srv.Logs() + apptest.String(records)
 	if strings.Contains(everything, secret) {
 		t.Fatalf("the raw key's secret is in the log or the audit trail")
+	}
+	if strings.Contains(everything, "MyVerySecretPassw0rd") {
+		t.Fatalf("a password sent as a key left its first part in the log or the audit trail")
 	}
 	if n := strings.Count(strings.Join(names, " "), `"`+shown+`"`); n != 3 {
 		t.Errorf("AUTHENTICATION records with username %q: %d, want 3 (usernames %v)", shown, n, names)

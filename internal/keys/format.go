@@ -66,13 +66,21 @@ func ParseID(raw string) (int64, bool) {
 	return id, err == nil && id >= 0
 }
 
-// Redact shows a presented key as audit records do: everything up to and
-// including the first '-' followed by "********", or "********".
+// Redact shows a presented key as audit records do: the key id and "-"
+// followed by "********" when the text starts with digits and a "-", else
+// "********". Nothing else of the text is kept: a password or token sent
+// where a key belongs may contain a "-" too.
 func Redact(raw string) string {
-	if i := strings.IndexByte(raw, '-'); i >= 0 {
-		return raw[:i+1] + "********"
+	i := strings.IndexByte(raw, '-')
+	if i <= 0 || i > 19 {
+		return "********"
 	}
-	return "********"
+	for j := 0; j < i; j++ {
+		if raw[j] < '0' || raw[j] > '9' {
+			return "********"
+		}
+	}
+	return raw[:i+1] + "********"
 }
 
 func isAlnum(c byte) bool {

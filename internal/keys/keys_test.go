@@ -39,7 +39,9 @@ func TestParse(t *testing.T) {
 			t.Errorf("Parse(%q) accepted", bad)
 		}
 	}
-	if keys.Redact("7-abc") != "7-********" || keys.Redact("nodash") != "********" {
+	if keys.Redact("7-abc") != "7-********" || keys.Redact("nodash") != "********" ||
+		keys.Redact("MyVerySecretPassw0rd-2024") != "********" || keys.Redact("-x") != "********" ||
+		keys.Redact("12345678901234567890-x") != "********" {
 		t.Fatal("Redact")
 	}
 }

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -134,8 +133,5 @@ func RecordedUsername(name string) string {
 	if UsernamePattern.MatchString(name) {
 		return name
 	}
-	if id, ok := keys.ParseID(name); ok {
-		return strconv.FormatInt(id, 10) + "-" + Redacted
-	}
-	return Redacted
+	return keys.Redact(name)
 }
