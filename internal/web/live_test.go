@@ -107,27 +107,36 @@ func TestColumnOrganizer(t *testing.T) { // web-ui acceptance 21
 	}
 }
 
-func TestConnectionLoss(t *testing.T) { // web-ui acceptance 5
+func TestConnectionLoss(t *testing.T) { // web-ui acceptance 5, as the web UI issue's item 10 changes it
 	t.Parallel()
 	srv := apptest.MustStart(t)
 	srv.MustSetupAdmin(t)
 	u := signedIn(t, srv)
 	u.Wait("token stored", "localStorage.getItem('keyward.token')")
 
-	// A dropped connection (a proxy closing it): the stored token signs in again.
+	// A dropped connection (a proxy closing it): the page stays under the
+	// Reconnecting… banner, and the stored token signs in again.
+	watchSessionEnd(u)
 	srv.App.DropConnections()
-	u.Visible("button-log-in")
-	u.Visible("table-api-keys") // back within about 5 s, without the form
+	u.Wait("the Reconnecting… banner", "window.__sawBanner")
+	u.Gone("banner-reconnecting")
+	u.Visible("table-api-keys")
+	if Eval[bool](u, "window.__sawSignin") {
+		t.Fatal("a dropped connection showed the sign-in form")
+	}
 	if !strings.HasPrefix(Eval[string](u, "location.pathname"), "/credentials/users/api-keys") {
-		t.Fatal("not back on the keys page")
+		t.Fatal("not on the keys page")
 	}
 
-	// The server restarts: tokens do not survive, so the form shows.
+	// The server restarts: the banner shows while it is down; tokens do not
+	// survive a restart, so the form shows, saying why.
 	addr, dir := srv.Addr, srv.DataDir
 	srv.Stop()
-	u.Wait("disconnected form", `document.body.innerText.includes("Connecting to Keyward…")`)
+	u.Visible("banner-reconnecting")
 	apptest.MustStart(t, apptest.InDir(dir), apptest.OnAddr(addr))
+	u.WaitText("signin-reason", "The connection to Keyward was lost.")
 	u.Wait("form after reconnect", q("button-log-in")+" && !"+q("input-username")+".disabled")
+	u.Gone("banner-reconnecting")
 	if Eval[bool](u, "localStorage.getItem('keyward.token') !== null") {
 		t.Fatal("refused token kept")
 	}

@@ -4,6 +4,8 @@ import { h, icon, mount } from './dom.js';
 import { closeAll } from './ui.js';
 import { signinPage } from './signin.js';
 import { keysPage } from './keys.js';
+import { watchSession, REASONS } from './session.js';
+import { saveDraft, dropDraft } from './drafts.js';
 
 export const KEYS_ROUTE = '/credentials/users/api-keys';
 const TOKEN = 'keyward.token';
@@ -19,6 +21,11 @@ export const app = {
   tokenTimer: null,
   cleanup: null, // tears the current page down
   root: null,
+  // This tab's newest login token, kept in memory to restore the session
+  // after a dropped connection (item 10); localStorage keeps it for reloads.
+  lastToken: null,
+  // {username, reason} for the sign-in form after a session ended, or null.
+  signinNote: null,
 };
 
 /** The signed-in user's effective roles. */
@@ -108,6 +115,7 @@ export async function signedIn(userInfo) {
     return false;
   }
   app.user = userInfo;
+  app.signinNote = null;
   try { app.timezone = (await app.rpc.call('system.info')).timezone || 'UTC'; } catch { app.timezone = 'UTC'; }
   startTokens();
   const target = sessionStorage.getItem(REDIRECT) || KEYS_ROUTE;
@@ -123,6 +131,7 @@ async function startTokens() {
     if (!mechs.includes('TOKEN_PLAIN')) return;
   } catch { return; }
   const renew = () => app.rpc.call('auth.generate_token', [300, {}, true, true]).then((t) => {
+    app.lastToken = t;
     localStorage.setItem(TOKEN, t);
     localStorage.setItem(TOKEN_USED, new Date().toISOString());
   }).catch(() => {});
@@ -141,6 +150,7 @@ export function freshToken() {
 }
 
 export function forgetToken() {
+  app.lastToken = null;
   localStorage.removeItem(TOKEN);
   localStorage.removeItem(TOKEN_USED);
 }
@@ -148,7 +158,51 @@ export function forgetToken() {
 async function logout() {
   await app.rpc.call('auth.logout').catch(() => {});
   forgetToken();
+  dropDraft();
   endSession();
+}
+
+/**
+ * Logs in again on a new socket with this tab's newest token, leaving the
+ * page as it is. Only the login is sent while rpc holds the page's calls;
+ * the token renewal starts once they flow again.
+ */
+async function restoreSession() {
+  const token = app.lastToken;
+  if (!token) return false;
+  const r = await app.rpc.call('auth.login_ex', [{ mechanism: 'TOKEN_PLAIN', token }], { urgent: true });
+  app.lastToken = null; // single use, answered either way
+  const info = r.response_type === 'SUCCESS' ? r.user_info : null;
+  if (!info || !info.privilege || !info.privilege.webui_access) {
+    if (info) await app.rpc.call('auth.logout', [], { urgent: true }).catch(() => {});
+    return false;
+  }
+  app.user = info;
+  startTokens();
+  return true;
+}
+
+let ending = false; // a lost session is being wound up
+
+/**
+ * The session ended (cause: a key of REASONS): the open panel's input is
+ * saved as a draft, the page's waiting calls fail, and the sign-in form
+ * shows the username and why. The page goes one task later, after the
+ * failed calls' handlers have run, so nothing they open outlives it.
+ */
+function loseSession(cause) {
+  if (ending || !app.user) return;
+  ending = true;
+  const username = app.user.pw_name;
+  stopTokens();
+  forgetToken();
+  app.rpc.discard();
+  setTimeout(() => {
+    saveDraft(username);
+    app.signinNote = { username, reason: REASONS[cause] };
+    ending = false;
+    endSession();
+  }, 0);
 }
 
 /** The session is over: back to /signin, remembering where we were. */
@@ -165,17 +219,17 @@ function endSession() {
 function start() {
   app.root = document.getElementById('app');
   const { rpc } = app;
-  rpc.addEventListener('disconnect', () => {
-    const route = currentRoute();
-    stopTokens();
-    app.user = null;
-    closeAll();
-    if (location.pathname !== '/signin') sessionStorage.setItem(REDIRECT, route);
-    navigate('/signin', true);
+  // A signed-in page stays as it is over a lost connection (session.js).
+  watchSession(rpc, {
+    signedIn: () => app.user !== null && !ending,
+    pause: stopTokens,
+    restore: restoreSession,
+    end: loseSession,
   });
+  // Signed out, the sign-in form shows whether it can be used.
+  rpc.addEventListener('disconnect', () => { if (!app.user && location.pathname === '/signin') render(); });
   // A quiet reconnect (after the server's auth timeout) leaves the page as it is.
   rpc.addEventListener('connect', (e) => { if (!e.detail.quiet && location.pathname === '/signin') render(); });
-  rpc.addEventListener('unauthenticated', () => { if (app.user) endSession(); });
   rpc.addEventListener('traffic', () => {
     if (localStorage.getItem(TOKEN)) localStorage.setItem(TOKEN_USED, new Date().toISOString());
   });

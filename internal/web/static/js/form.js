@@ -5,6 +5,7 @@ import { overlay, title, errorDialog, withLoader, gate, announcer } from './ui.j
 import { keyDialog, unsavedDialog } from './dialogs.js';
 import { canWrite, canManageOthers } from './keys.js';
 import { localDay, localMidnight, tomorrow } from './dates.js';
+import { provideDraft, readControls } from './drafts.js';
 
 /** One labelled control with its hint and error lines. */
 function field(label, control, hint) {
@@ -57,6 +58,8 @@ export function openForm(row, opener, saved) {
     submit({ f, s, row, editing, me, panel, progress, validate, announce, opener, saved });
   });
   validate();
+  // Issue 13 item 10: if the session ends, the app keeps this input as a draft (drafts.js).
+  provideDraft(() => (panel.el.isConnected ? { id: editing ? row.id : null, values: readControls(panel.el) } : null));
   return panel;
 }
 

@@ -7,6 +7,7 @@ import { formatTime, relative, browserTimeLine } from './dates.js';
 import { openForm } from './form.js';
 import { deleteDialog } from './dialogs.js';
 import { columnsMenu, hiddenColumns } from './columns.js';
+import { reopenDraft } from './drafts.js';
 
 export const COLUMNS = [
   { id: 'name', header: 'Name' },
@@ -83,6 +84,8 @@ export function keysPage(main) {
   });
   const tick = setInterval(() => view.refreshTimes(), 60000);
   load();
+  // Issue 13 item 10: reopen the panel a lost session left open (drafts.js).
+  reopenDraft(app.rpc, app.user.pw_name, (row) => openForm(row, null, () => load()));
   return () => { stopLive(); clearTimeout(s.timer); clearInterval(tick); };
 }
 

@@ -1,17 +1,35 @@
 // The one JSON-RPC client every page shares: one WebSocket to /api/current,
 // UUID request ids, at most 20 calls in flight (others queue), a core.ping
-// every 20 s, a reconnect 5 s after every close, and shared subscriptions.
+// every 20 s, shared subscriptions, and a reconnect with backoff after every
+// close (1 s doubling to 30 s, with jitter).
+//
 // A socket the server closes for not logging in within its auth timeout is
 // reopened at once and quietly: pages are not told, unanswered calls are
-// sent again on the new socket.
+// sent again on the new socket. Any other close is told to the app with its
+// cause ('terminated' for the server's 1000 `Session terminated`, else
+// 'lost'); the app may hold the queued calls until it has logged in again
+// on the new socket, and the subscriptions are made again when it resumes.
 
 const MAX_IN_FLIGHT = 20;
 const PING_EVERY_MS = 20000;
-const RECONNECT_MS = 5000;
+// Reconnect delays: the first after about a second, then doubling up to
+// 30 s, each drawn between half and all of its step so that many tabs do
+// not return to a restarted server at the same instant.
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 30000;
 // The close the server sends a connection that has not logged in within
 // auth_timeout.
 const AUTH_TIMEOUT_CODE = 1008;
 const AUTH_TIMEOUT_REASON = 'Authentication timeout';
+// The close of auth.terminate_session and auth.terminate_other_sessions.
+const TERMINATED_CODE = 1000;
+const TERMINATED_REASON = 'Session terminated';
+
+/** The reconnect delay after the given number of failed attempts. */
+export function retryDelay(attempt, random = Math.random) {
+  const step = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** Math.min(attempt, 16));
+  return step / 2 + random() * (step / 2);
+}
 
 /** An error answer: code, message and the TrueNAS data object. */
 export class RpcError extends Error {
@@ -69,6 +87,8 @@ export class Rpc extends EventTarget {
     this.pingTimer = null;
     this.lastTraffic = 0;
     this.reopening = false; // a quiet reopen is under way
+    this.held = false; // only urgent calls are sent (see hold)
+    this.attempts = 0; // reconnects failed since the last open socket
   }
 
   /** Opens the socket; it reopens by itself after every close. */
@@ -79,7 +99,8 @@ export class Rpc extends EventTarget {
       const quiet = this.reopening;
       this.reopening = false;
       this.connected = true;
-      this.pingTimer = setInterval(() => this.call('core.ping').catch(() => {}), PING_EVERY_MS);
+      this.attempts = 0;
+      this.pingTimer = setInterval(() => this.call('core.ping', [], { urgent: true }).catch(() => {}), PING_EVERY_MS);
       this.emit('connect', { quiet });
       this.pump();
     };
@@ -98,11 +119,14 @@ export class Rpc extends EventTarget {
       this.reopen();
       return;
     }
+    // A call cut off may or may not have run: it fails rather than run twice.
     for (const p of this.pending.values()) p.reject(new DisconnectedError());
     this.pending.clear();
-    this.subs.clear();
-    if (shown) this.emit('disconnect');
-    setTimeout(() => this.connect(), RECONNECT_MS);
+    // The server forgot the subscriptions; their listeners stay for resume().
+    for (const sub of this.subs.values()) { sub.id = null; sub.promise = null; }
+    const terminated = e.code === TERMINATED_CODE && e.reason === TERMINATED_REASON;
+    if (shown) this.emit('disconnect', { cause: terminated ? 'terminated' : 'lost' });
+    setTimeout(() => this.connect(), retryDelay(this.attempts++));
   }
 
   /**
@@ -123,17 +147,52 @@ export class Rpc extends EventTarget {
 
   emit(type, detail) { this.dispatchEvent(new CustomEvent(type, { detail })); }
 
-  /** Calls a method; resolves with the result or rejects with RpcError. */
-  call(method, params = []) {
+  /**
+   * Calls a method; resolves with the result or rejects with RpcError.
+   * An urgent call is sent even while the queue is held (logins, pings).
+   */
+  call(method, params = [], { urgent = false } = {}) {
     return new Promise((resolve, reject) => {
-      this.queue.push({ method, params, resolve, reject });
+      this.queue.push({ method, params, resolve, reject, urgent });
       this.pump();
     });
   }
 
+  /**
+   * Holds the queue: until resume() or discard(), only urgent calls are
+   * sent, so that calls of a page kept over a lost connection do not reach
+   * the new socket before the app has logged in on it.
+   */
+  hold() { this.held = true; }
+
+  /**
+   * Sends the held calls, after making the subscriptions the last close
+   * ended again. Their listeners are called once with msg 'resync', since
+   * events may have been missed meanwhile.
+   */
+  resume() {
+    this.held = false;
+    for (const [name, sub] of this.subs) {
+      if (sub.promise) continue;
+      this.open(name, sub);
+      for (const fn of sub.listeners) fn({ collection: name, msg: 'resync' });
+    }
+    this.pump();
+  }
+
+  /** Fails every queued call with DisconnectedError and stops holding. */
+  discard() {
+    const dropped = this.queue;
+    this.queue = [];
+    this.held = false;
+    for (const c of dropped) c.reject(new DisconnectedError());
+  }
+
   pump() {
-    while (this.connected && this.queue.length && this.pending.size < MAX_IN_FLIGHT) {
-      const c = this.queue.shift();
+    while (this.connected && this.pending.size < MAX_IN_FLIGHT) {
+      const i = this.held ? this.queue.findIndex((c) => c.urgent) : 0;
+      if (i < 0 || i >= this.queue.length) return;
+      const [c] = this.queue.splice(i, 1);
       const id = uuid();
       this.pending.set(id, c);
       const msg = JSON.stringify({ jsonrpc: '2.0', id, method: c.method, params: c.params }, encodeDates);
@@ -190,22 +249,30 @@ export class Rpc extends EventTarget {
   subscribe(name, listener) {
     let sub = this.subs.get(name);
     if (!sub) {
-      sub = { id: null, listeners: new Set() };
-      sub.promise = this.call('core.subscribe', [name]).then((id) => { sub.id = id; return id; });
-      sub.promise.catch(() => { if (this.subs.get(name) === sub) this.subs.delete(name); });
+      sub = { id: null, listeners: new Set(), promise: null };
       this.subs.set(name, sub);
+      this.open(name, sub);
     }
     sub.listeners.add(listener);
     return () => {
       sub.listeners.delete(listener);
       if (sub.listeners.size === 0 && this.subs.get(name) === sub) {
         this.subs.delete(name);
-        sub.promise.then((id) => this.call('core.unsubscribe', [id])).catch(() => {});
+        // Without a promise the server has already forgotten it (a close).
+        if (sub.promise) sub.promise.then((id) => this.call('core.unsubscribe', [id])).catch(() => {});
       }
     };
   }
 
-  /** Forgets every subscription (after a logout). */
+  /** Sends the core.subscribe of sub; a refusal ends the subscription. */
+  open(name, sub) {
+    const p = this.call('core.subscribe', [name]).then((id) => { sub.id = id; return id; });
+    sub.promise = p;
+    // A close in between clears sub.promise, and resume() subscribes again.
+    p.catch(() => { if (sub.promise === p && this.subs.get(name) === sub) this.subs.delete(name); });
+  }
+
+  /** Forgets every subscription (after a logout or a lost session). */
   dropSubscriptions() { this.subs.clear(); }
 }
 

@@ -51,8 +51,22 @@ function field(label, attrs) {
   return { input, err, el: h('div', { class: 'field' }, h('label', { for: id }, label), input, err) };
 }
 
+/**
+ * Why the user is asked to sign in again after a session ended (item 10).
+ * The text arrives a moment after the live region, so it is announced.
+ */
+function reasonNote(note) {
+  if (!note) return null;
+  const el = h('p', { class: 'signin-reason', role: 'status', 'data-test': 'signin-reason' });
+  setTimeout(() => { el.textContent = note.reason; }, 50);
+  return el;
+}
+
 function loginForm(card, disconnected) {
-  const user = field('Username', { type: 'text', autocomplete: 'username', 'data-test': 'input-username' });
+  // After a session ended, the form names the user and says why.
+  const note = app.signinNote;
+  const user = field('Username', { type: 'text', autocomplete: 'username', 'data-test': 'input-username',
+    value: note ? note.username : null });
   const pass = field('Password', { type: 'password', autocomplete: 'current-password', 'data-test': 'input-password' });
   const button = h('button', { class: 'btn btn-primary', type: 'submit', 'data-test': 'button-log-in' }, 'Log In');
   const error = h('p', { class: 'form-error', role: 'alert', 'data-test': 'signin-error' });
@@ -73,8 +87,8 @@ function loginForm(card, disconnected) {
     form.prepend(h('p', { class: 'muted', role: 'status' }, 'Connecting to Keyward…'));
   }
   update();
-  setTimeout(() => { if (!disconnected) user.input.focus(); }, 0);
-  return [insecureWarning(), form];
+  setTimeout(() => { if (!disconnected) (note ? pass : user).input.focus(); }, 0);
+  return [reasonNote(note), insecureWarning(), form];
 }
 
 async function login(username, password, error, passInput) {
