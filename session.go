@@ -3,6 +3,7 @@ package keyward
 import (
 	"context"
 	"net/netip"
+	"sync/atomic"
 	"time"
 )
 
@@ -65,7 +66,21 @@ type Session struct {
 	// TokenDigest is the SHA-256 of the token a TOKEN session logged in
 	// with (to refresh its idle timer); the token itself is kept nowhere.
 	TokenDigest [32]byte
+	// TokenEpoch is the user's TokenEpoch this session's tokens are made
+	// in: the one its password or token login saw, moved on when the
+	// session itself changes its user's password. A session opened before a
+	// password change cannot make tokens that outlive it.
+	TokenEpoch atomic.Int64
+	ended      atomic.Bool
 }
+
+// End marks the session ended and reports whether this call did it.
+func (s *Session) End() bool { return s.ended.CompareAndSwap(false, true) }
+
+// Ended reports whether the session has ended (logout, termination,
+// invalidation, its connection closed or another login on it).
+func (s *Session) Ended() bool { return s.ended.Load() }
+
 
 // Root returns the first session of a token chain.
 func (s *Session) Root() *Session {

@@ -148,6 +148,7 @@ func (d *Deps) sessionMethods() []*rpc.Method {
 			schema.Opt("single_use", schema.Bool(), false),
 		},
 		Result: schema.String().Sensitive(), Access: rpc.NeedLogin,
+		Errors: []rpc.ErrorDoc{{Code: rpc.CodeCallError, Errno: keyward.EPERM, Message: service.ErrStaleSession.Reason()}},
 		Handler: func(_ context.Context, c *rpc.Call) (any, error) {
 			ttl, ok := c.Params[0].(int64)
 			if !ok {
@@ -156,7 +157,7 @@ func (d *Deps) sessionMethods() []*rpc.Method {
 			return d.Svc.GenerateToken(c.Caller, service.TokenOptions{
 				TTL: time.Duration(ttl) * time.Second, Attrs: len(c.Params[1].(map[string]any)) > 0,
 				MatchOrigin: c.Params[2].(bool), SingleUse: c.Params[3].(bool),
-			}), nil
+			})
 		},
 	}}
 }

@@ -27,7 +27,7 @@ func loadPeppers(ctx context.Context, db *sqlite.DB, dataDir, env string) (keys.
 		ps, err = keys.ParseEnv(env)
 	} else {
 		ps, err = keys.ReadFile(path)
-		if errors.Is(err, keys.ErrNoPepperFile) && hmacKeys(usage) == 0 {
+		if errors.Is(err, keys.ErrNoPepperFile) && hmacKeys(usage) == 0 && !peppersSeen(ctx, db) {
 			p := keys.Generate()
 			if err := keys.WriteFile(path, p); err != nil {
 				return nil, nil, fmt.Errorf("create pepper file: %w", err)
@@ -40,6 +40,9 @@ func loadPeppers(ctx context.Context, db *sqlite.DB, dataDir, env string) (keys.
 	}
 	if err := missingPeppers(ps, usage, path); err != nil {
 		return nil, nil, err
+	}
+	if len(ps) == 0 {
+		return nil, nil, fmt.Errorf("no pepper: this database has used one before; restore the pepper file %s or set KEYWARD_PEPPER", path)
 	}
 	return ps, usage, checkPeppers(ctx, db, ps)
 }
@@ -60,6 +63,14 @@ func checkPeppers(ctx context.Context, db *sqlite.DB, ps keys.Peppers) error {
 		return nil
 	}
 	return db.RecordPepperChecks(ctx, unrecorded)
+}
+
+// peppersSeen reports whether the database has met a pepper before: a
+// command run without the pepper the server uses (KEYWARD_PEPPER) must not
+// make a pepper file of its own then.
+func peppersSeen(ctx context.Context, db *sqlite.DB) bool {
+	checks, err := db.PepperChecks(ctx)
+	return err != nil || len(checks) > 0
 }
 
 func hmacKeys(usage map[string]int64) int64 {

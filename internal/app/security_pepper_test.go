@@ -83,3 +83,30 @@ func TestSecurityItem6PepperMismatch(t *testing.T) {
 		}
 	})
 }
+
+// TestSecurityItem6NoPepperOfItsOwn: a command run on a data directory
+// whose server takes its pepper from KEYWARD_PEPPER, without that variable,
+// refuses instead of writing a pepper file of its own (whose keys the
+// server could not check).
+func TestSecurityItem6NoPepperOfItsOwn(t *testing.T) {
+	t.Parallel()
+	bin := apptest.MustBuild(t)
+	dir := filepath.Join(t.TempDir(), "data")
+	run := func(env ...string) (string, error) {
+		cmd := exec.Command(bin, "user", "list", "--data-dir", dir)
+		cmd.Env = append(apptest.CleanEnv(), env...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	pepper := "KEYWARD_PEPPER=envpepper:" + base64.StdEncoding.EncodeToString(make([]byte, 32))
+	if out, err := run(pepper); err != nil {
+		t.Fatalf("with KEYWARD_PEPPER: %v\n%s", err, out)
+	}
+	out, err := run()
+	if err == nil || !strings.Contains(out, "no pepper") {
+		t.Fatalf("without KEYWARD_PEPPER: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "pepper")); !os.IsNotExist(err) {
+		t.Fatalf("a pepper file was written: %v", err)
+	}
+}

@@ -138,7 +138,9 @@ func (s *Server) Serve(ws *websocket.Conn, v keyward.Version, g *Guest) {
 	s.mu.Unlock()
 	defer func() {
 		c.dropSubscriptions()
-		c.session.Store(nil)
+		if sess := c.session.Swap(nil); sess != nil && s.authority != nil {
+			s.authority.SessionClosed(sess)
+		}
 		s.mu.Lock()
 		delete(s.conns, c)
 		s.mu.Unlock()

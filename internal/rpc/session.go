@@ -17,8 +17,13 @@ type Authority interface {
 	// roles, or keyward.ErrNotAuthenticated when the session has ended.
 	Refresh(ctx context.Context, s *keyward.Session, origin keyward.Origin) (username string, roles keyward.RoleSet, err error)
 	// SessionEnded is told when a session ends other than by a new login
-	// or the connection closing, so the tokens it generated go too.
+	// or the connection closing (logout, termination, invalidation), so
+	// the tokens it generated go too. The session is marked ended first.
 	SessionEnded(s *keyward.Session)
+	// SessionClosed is told when the connection of a session closes: the
+	// tokens it generated stay (a web page reloads), the token it logged
+	// in with goes.
+	SessionClosed(s *keyward.Session)
 }
 
 // refresh is step 2 of a call: it ends a session that is no longer valid
@@ -59,6 +64,7 @@ func (c *Conn) EndSession(s *keyward.Session, reason *keyward.Error) bool {
 	if !c.session.CompareAndSwap(s, nil) {
 		return false
 	}
+	s.End()
 	if c.srv.authority != nil {
 		c.srv.authority.SessionEnded(s)
 	}

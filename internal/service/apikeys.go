@@ -110,13 +110,13 @@ func callerName(c *keyward.Caller) string {
 }
 
 // checkOwnership applies the ownership rule: without API_KEY_WRITE (which
-// FULL_ADMIN includes) only one's own keys may be managed.
-func checkOwnership(c *keyward.Caller, owner string) error {
-	me := callerName(c)
-	if c == nil || c.Session == nil || c.Roles.Has(keyward.APIKeyWrite) || owner == me {
+// FULL_ADMIN includes) only one's own keys may be managed. Users are told
+// apart by id, never by name (a name may pass to another user).
+func checkOwnership(c *keyward.Caller, owner *keyward.User) error {
+	if c == nil || c.Session == nil || c.Roles.Has(keyward.APIKeyWrite) || (owner != nil && owner.ID == c.Session.UserID) {
 		return nil
 	}
-	return keyward.Errorf(keyward.EACCES, "%s: authenticated user lacks privileges to create or modify API keys of other users.", me)
+	return keyward.Errorf(keyward.EACCES, "%s: authenticated user lacks privileges to create or modify API keys of other users.", callerName(c))
 }
 
 // checkEscalation applies Keyward's escalation rule: without FULL_ADMIN, a
@@ -139,11 +139,11 @@ func (s *Service) checkEscalation(c *keyward.Caller, owner *keyward.User) error 
 func (s *Service) CreateKey(ctx context.Context, in KeyCreate) (*keyward.APIKey, string, error) {
 	c := keyward.CallerFrom(ctx)
 	in.Name = strings.TrimSpace(in.Name)
-	if err := checkOwnership(c, in.Username); err != nil {
+	owner := s.Accounts().UserByName(in.Username)
+	if err := checkOwnership(c, owner); err != nil {
 		return nil, "", err
 	}
 	now := s.now()
-	owner := s.Accounts().UserByName(in.Username)
 	secret := keys.NewSecret()
 	k := &keyward.APIKey{Name: in.Name, Hash: keys.Hash(s.cfg.Verifier.Peppers.Current(), secret),
 		CreatedAt: now.UTC().Truncate(time.Second), ExpiresAt: truncated(in.ExpiresAt), SecretGen: 1}

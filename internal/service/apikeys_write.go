@@ -100,7 +100,7 @@ func (s *Service) manageable(ctx context.Context, tx keyward.KeyTx, c *keyward.C
 	if owner == nil {
 		return nil, nil, errKeyOwner(id)
 	}
-	if err := checkOwnership(c, owner.Username); err != nil {
+	if err := checkOwnership(c, owner); err != nil {
 		return nil, nil, err
 	}
 	return k, owner, nil

@@ -22,6 +22,10 @@ type ImportRow struct {
 	RevokedReason *string    `json:"revoked_reason"`
 }
 
+// MaxImportID bounds imported key ids: later keys take ids above the
+// highest one, and an id near the top of int64 would leave none.
+const MaxImportID = 1<<31 - 1
+
 // ImportKeys adds keys exported from TrueNAS in one transaction
 // (api-keys.md 17): ids, dates and PBKDF2 hashes are kept, so the keys'
 // holders keep using them; each skipped row gets one line saying why.
@@ -48,6 +52,9 @@ func (s *Service) ImportKeys(ctx context.Context, rows []ImportRow) (imported in
 func (s *Service) importRow(ctx context.Context, tx keyward.KeyTx, acc *keyward.Accounts, r ImportRow) (string, error) {
 	if r.ID <= 0 || r.Name == "" {
 		return "no id or name", nil
+	}
+	if r.ID > MaxImportID {
+		return fmt.Sprintf("id above %d", MaxImportID), nil
 	}
 	if existing, err := tx.Find(ctx, r.ID); err != nil || existing != nil {
 		return "a key with this id exists", err

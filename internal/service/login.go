@@ -108,7 +108,9 @@ func (s *Service) LoginPassword(ctx context.Context, c *keyward.Caller, b Binder
 	if rehash {
 		s.rehashPassword(ctx, cur.ID, pw)
 	}
-	return s.establish(ctx, c, b, s.newSession(cur, keyward.CredPassword), refuse)
+	sess := s.newSession(cur, keyward.CredPassword)
+	sess.TokenEpoch.Store(cur.TokenEpoch)
+	return s.establish(ctx, c, b, sess, refuse)
 }
 
 func userID(u *keyward.User) int64 {

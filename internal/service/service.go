@@ -151,6 +151,9 @@ func (snap *snapshot) sessionUser(sess *keyward.Session) *keyward.User {
 // tokenUser returns the user a token logs in as, or nil when it may not:
 // its user may no longer act, or changed password since the token was made.
 func (snap *snapshot) tokenUser(t *token) *keyward.User {
+	if t.parent.Ended() {
+		return nil // its session was logged out, terminated or invalidated
+	}
 	u := snap.sessionUser(t.parent)
 	if u == nil || u.TokenEpoch != t.epoch {
 		return nil
@@ -173,11 +176,14 @@ func afterReply(ctx context.Context, fn func()) {
 func (s *Service) Watch(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
-	for {
+	for n := 1; ; n++ {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+		if n%60 == 0 {
+			s.tokens.sweep()
 		}
 		s.watchKeys(ctx)
 		gen, err := s.store.AccountsGeneration(ctx)

@@ -36,7 +36,15 @@ func (s *Service) LoginToken(ctx context.Context, c *keyward.Caller, b Binder, t
 	}
 	s.tokens.touch(id)
 	sess := s.newSession(u, keyward.CredToken)
+	// The chain is kept two deep: a session that logged in with a token
+	// made by a token session names the first session of the chain as its
+	// parent. The web UI makes a new token after every token login, and
+	// each reload would otherwise add a level to every audit record.
 	sess.Parent, sess.TokenDigest = t.parent, id
+	if t.parent.Parent != nil {
+		sess.Parent = t.parent.Root()
+	}
+	sess.TokenEpoch.Store(t.epoch)
 	root := t.parent.Root()
 	sess.APIKeyID, sess.APIKeyName = root.APIKeyID, root.APIKeyName
 	return s.establish(ctx, c, b, sess, failed("Invalid token"))
@@ -58,24 +66,54 @@ type TokenOptions struct {
 	SingleUse   bool
 }
 
-// GenerateToken makes a token for the caller's session. The token belongs
-// to the session's user as of now: it stops logging in when that user's
-// password changes or password login is disabled.
-func (s *Service) GenerateToken(c *keyward.Caller, o TokenOptions) string {
-	var epoch int64
-	if u := s.snap.Load().sessionUser(c.Session); u != nil {
-		epoch = u.TokenEpoch
+// ErrStaleSession refuses a token to a session opened before its user's
+// password changed.
+var ErrStaleSession = keyward.Errorf(keyward.EPERM,
+	"The password of this account changed after this session logged in: log in again to make tokens")
+
+// GenerateToken makes a token for the caller's session. The token is
+// added, then the session is checked once more, so a token made while the
+// session ends, its user is locked or deleted, or another session calls
+// auth.terminate_other_sessions never outlives that.
+func (s *Service) GenerateToken(c *keyward.Caller, o TokenOptions) (string, error) {
+	sess := c.Session
+	u := s.snap.Load().sessionUser(sess)
+	if u == nil {
+		return "", keyward.ErrNotAuthenticated
 	}
-	return s.tokens.add(&token{
-		parent: c.Session, parentConn: c.ConnID, ttl: o.TTL, matchOrigin: o.MatchOrigin,
+	epoch := sess.TokenEpoch.Load()
+	if sess.Root().Credential == keyward.CredAPIKey {
+		epoch = u.TokenEpoch // a key session is not bound to the password
+	}
+	if epoch != u.TokenEpoch {
+		return "", ErrStaleSession
+	}
+	text, id := s.tokens.add(&token{
+		parent: sess, parentConn: c.ConnID, ttl: o.TTL, matchOrigin: o.MatchOrigin,
 		origin: c.Origin, singleUse: o.SingleUse, attrs: o.Attrs, epoch: epoch,
 	})
+	if sess.Ended() || s.snap.Load().tokenUser(&token{parent: sess, epoch: epoch}) == nil || !s.keySessionValid(sess) {
+		s.tokens.remove(id)
+		return "", keyward.ErrNotAuthenticated
+	}
+	return text, nil
 }
 
-// SessionEnded destroys the tokens a session generated. Call it when a
-// session ends by logout or termination.
+// SessionEnded destroys the tokens a session generated and the token it
+// logged in with. The RPC layer calls it when a session ends by logout,
+// termination or invalidation.
 func (s *Service) SessionEnded(sess *keyward.Session) {
 	s.tokens.removeWhere(func(t *token) bool { return t.parent == sess })
+	s.SessionClosed(sess)
+}
+
+// SessionClosed destroys the token a session logged in with, when its
+// connection closes; the tokens it generated stay until their TTL (a web
+// page reloading logs in again with one).
+func (s *Service) SessionClosed(sess *keyward.Session) {
+	if sess.Credential == keyward.CredToken {
+		s.tokens.remove(sess.TokenDigest)
+	}
 	s.idle.Delete(sess.LoginID)
 }
 

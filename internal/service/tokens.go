@@ -10,17 +10,22 @@ import (
 	"github.com/keyward/keyward"
 )
 
+// MaxTokensPerSession bounds the live tokens one session has made: making
+// another removes its oldest. The web UI keeps one at a time.
+const MaxTokensPerSession = 64
+
 // token is an auth.generate_token token. Tokens live in memory only.
 type token struct {
 	parent      *keyward.Session // the generating session
 	parentConn  string           // the generating connection
 	ttl         time.Duration
 	lastUsed    time.Time
+	seq         uint64 // order of making, oldest lowest
 	matchOrigin bool
 	origin      keyward.Origin
 	singleUse   bool
 	attrs       bool // non-empty attrs: never logs in
-	// epoch is the user's TokenEpoch when the token was made.
+	// epoch is the user's TokenEpoch the token was made in.
 	epoch int64
 }
 
@@ -28,13 +33,15 @@ type token struct {
 // raw token is kept nowhere and looking one up compares digests, whose
 // values an attacker cannot steer, instead of the secrets themselves.
 type tokenStore struct {
-	now func() time.Time
-	mu  sync.Mutex
-	m   map[[sha256.Size]byte]*token
+	now      func() time.Time
+	mu       sync.Mutex
+	m        map[[sha256.Size]byte]*token
+	byParent map[*keyward.Session]int // live tokens per generating session
+	seq      uint64
 }
 
 func newTokenStore(now func() time.Time) *tokenStore {
-	return &tokenStore{now: now, m: map[[sha256.Size]byte]*token{}}
+	return &tokenStore{now: now, m: map[[sha256.Size]byte]*token{}, byParent: map[*keyward.Session]int{}}
 }
 
 // tokenDigest is the key a token is stored under.
@@ -47,13 +54,54 @@ func newToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func (ts *tokenStore) add(t *token) string {
+// add stores t and returns its text and digest; a session's oldest token
+// goes when it would hold more than MaxTokensPerSession.
+func (ts *tokenStore) add(t *token) (string, [sha256.Size]byte) {
 	text := newToken()
+	id := tokenDigest(text)
 	t.lastUsed = ts.now()
 	ts.mu.Lock()
-	ts.m[tokenDigest(text)] = t
+	defer ts.mu.Unlock()
+	ts.seq++
+	t.seq = ts.seq
+	if ts.byParent[t.parent] >= MaxTokensPerSession {
+		ts.dropOldest(t.parent)
+	}
+	ts.m[id] = t
+	ts.byParent[t.parent]++
+	return text, id
+}
+
+func (ts *tokenStore) dropOldest(parent *keyward.Session) {
+	var oldest [sha256.Size]byte
+	var seq uint64
+	for k, t := range ts.m {
+		if t.parent == parent && (seq == 0 || t.seq < seq) {
+			oldest, seq = k, t.seq
+		}
+	}
+	if seq != 0 {
+		ts.delete(oldest)
+	}
+}
+
+// delete removes a token; the caller holds mu.
+func (ts *tokenStore) delete(id [sha256.Size]byte) {
+	t := ts.m[id]
+	if t == nil {
+		return
+	}
+	delete(ts.m, id)
+	if ts.byParent[t.parent]--; ts.byParent[t.parent] <= 0 {
+		delete(ts.byParent, t.parent)
+	}
+}
+
+// remove destroys one token.
+func (ts *tokenStore) remove(id [sha256.Size]byte) {
+	ts.mu.Lock()
+	ts.delete(id)
 	ts.mu.Unlock()
-	return text
 }
 
 // take returns the token if it exists and is within its idle TTL; a
@@ -65,13 +113,12 @@ func (ts *tokenStore) take(id [sha256.Size]byte, consume bool) *token {
 	if t == nil {
 		return nil
 	}
-	now := ts.now()
-	if !now.Before(t.lastUsed.Add(t.ttl)) {
-		delete(ts.m, id)
+	if !ts.now().Before(t.lastUsed.Add(t.ttl)) {
+		ts.delete(id)
 		return nil
 	}
 	if consume && t.singleUse {
-		delete(ts.m, id)
+		ts.delete(id)
 	}
 	return t
 }
@@ -91,7 +138,14 @@ func (ts *tokenStore) removeWhere(match func(*token) bool) {
 	defer ts.mu.Unlock()
 	for k, t := range ts.m {
 		if match(t) {
-			delete(ts.m, k)
+			ts.delete(k)
 		}
 	}
+}
+
+// sweep destroys the tokens past their idle TTL, which nobody may ever
+// present again.
+func (ts *tokenStore) sweep() {
+	now := ts.now()
+	ts.removeWhere(func(t *token) bool { return !now.Before(t.lastUsed.Add(t.ttl)) })
 }

@@ -156,6 +156,10 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, in UserUpdate) (befo
 	if err == nil && before.Username != after.Username {
 		s.userRenamed(ctx, id)
 	}
+	// A session changing its own user's password may go on making tokens.
+	if c := keyward.CallerFrom(ctx); err == nil && c != nil && c.Session != nil && c.Session.UserID == id {
+		c.Session.TokenEpoch.Store(after.TokenEpoch)
+	}
 	return before, after, err
 }
 
