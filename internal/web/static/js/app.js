@@ -155,8 +155,13 @@ export function forgetToken() {
   localStorage.removeItem(TOKEN_USED);
 }
 
+let session = null; // the watcher of session.js
+
 async function logout() {
-  await app.rpc.call('auth.logout').catch(() => {});
+  // Under the Reconnecting… banner there is no session on the server to
+  // log out of: the connection it lived on is gone.
+  if (app.rpc.held) session.cancel();
+  else await app.rpc.call('auth.logout').catch(() => {});
   forgetToken();
   dropDraft();
   endSession();
@@ -220,7 +225,7 @@ function start() {
   app.root = document.getElementById('app');
   const { rpc } = app;
   // A signed-in page stays as it is over a lost connection (session.js).
-  watchSession(rpc, {
+  session = watchSession(rpc, {
     signedIn: () => app.user !== null && !ending,
     pause: stopTokens,
     restore: restoreSession,

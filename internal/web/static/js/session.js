@@ -51,6 +51,8 @@ export function reconnectingBanner(show) {
  *    rejects with DisconnectedError when that socket closes too;
  *  - end(cause): the session is over (EXPIRED, TERMINATED or LOST).
  * A quiet reopen (rpc.js, after the server's auth timeout) is no drop.
+ * Returns {cancel}: stop restoring (Log Out under the banner) and fail the
+ * calls that were waiting.
  */
 export function watchSession(rpc, hooks) {
   let restoring = false;
@@ -86,4 +88,12 @@ export function watchSession(rpc, hooks) {
   rpc.addEventListener('unauthenticated', () => {
     if (!restoring && hooks.signedIn()) finish(EXPIRED);
   });
+  return {
+    cancel() {
+      if (!restoring) return;
+      restoring = false;
+      reconnectingBanner(false);
+      rpc.discard();
+    },
+  };
 }
