@@ -93,6 +93,29 @@ func TestSecurityItem7CrossSiteOrigin(t *testing.T) {
 		t.Fatalf("refusal not logged:\n%s", logs)
 	}
 
+	// DNS rebinding (attack finding F1): the page of attacker.example, its
+	// name re-pointed at this server, sends Host and Origin both naming
+	// attacker.example over plain http. Same-origin proves nothing then.
+	t.Run("ErrRebound", func(t *testing.T) {
+		_, port, _ := net.SplitHostPort(srv.Addr)
+		rebound := "attacker.example:" + port
+		opts := withHeader("Origin", "http://"+rebound)
+		opts.Host = rebound
+		if got := upgradeStatus(t, url, opts); got != http.StatusForbidden {
+			t.Fatalf("rebound page: HTTP %d, want 403", got)
+		}
+		req, _ := http.NewRequest(http.MethodGet, srv.URL("/metrics"), nil)
+		req.Host = rebound
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("/metrics for a rebound page: HTTP %d, want 404", resp.StatusCode)
+		}
+	})
+
 	// Forwarded headers count only from a trusted proxy.
 	t.Run("OKThroughTrustedProxy", func(t *testing.T) {
 		proxied := apptest.MustStart(t, trustLoopbackProxy)

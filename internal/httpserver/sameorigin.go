@@ -53,7 +53,35 @@ func (b browserOrigins) allow(r *http.Request) (ok bool, origin, own string) {
 	if !valid {
 		return false, origin, own
 	}
-	return c == own || b.allowed[c], origin, own
+	if b.allowed[c] {
+		return true, origin, own
+	}
+	return c == own && authentic(own), origin, own
+}
+
+// authentic reports whether a browser can only have seen this server
+// under origin o: the page came over https (a certificate names the
+// host), or the host is an IP address or localhost. A plain-http origin
+// with another name proves nothing: a page of attacker.example whose name
+// the attacker re-points at this server (DNS rebinding) sends Host and
+// Origin both naming attacker.example. Such names must be listed in
+// allowed_origins.
+func authentic(o string) bool {
+	u, err := url.Parse(o)
+	if err != nil {
+		return false
+	}
+	return u.Scheme == "https" || localName(u.Hostname())
+}
+
+// localName reports whether a host name can only mean this machine or a
+// literal address: an IP address, localhost or a name under .localhost.
+func localName(host string) bool {
+	host = strings.TrimSuffix(strings.ToLower(host), ".")
+	if _, err := netip.ParseAddr(strings.Trim(host, "[]")); err == nil {
+		return true
+	}
+	return host == "localhost" || strings.HasSuffix(host, ".localhost")
 }
 
 // serverOrigin is the server's origin as the browser saw it: the scheme of

@@ -58,8 +58,10 @@ func mustServe(t *testing.T, cfg httpserver.Config) *httptest.Server {
 }
 
 // TestOriginCanonicalForms: origins compare by scheme, host and port in
-// canonical form (case, default port, trailing dot), and forwarded headers
-// count only from trusted proxies.
+// canonical form (case, default port, trailing dot), forwarded headers
+// count only from trusted proxies, and the server's own origin counts only
+// when a browser cannot have been misled about it (https, an address,
+// localhost; attack finding F1).
 func TestOriginCanonicalForms(t *testing.T) {
 	t.Parallel()
 	srv := mustServe(t, httpserver.Config{AllowedOrigins: []string{"HTTPS://Tools.Example.COM.", "http://[::1]:8080"}})
@@ -71,9 +73,14 @@ func TestOriginCanonicalForms(t *testing.T) {
 		{"OKListedDefaultPort", "", "https://tools.example.com:443", 101},
 		{"OKListedCase", "", "https://TOOLS.example.com", 101},
 		{"OKListedIPv6", "", "http://[::1]:8080", 101},
-		{"OKOwnHostHeader", "keys.example.com", "http://keys.example.com:80", 101},
-		{"OKOwnTrailingDot", "keys.example.com.", "http://keys.example.com", 101},
 		{"OKOwn", "", "http://" + self, 101},
+		{"OKOwnLocalhost", "localhost:6000", "http://LOCALHOST:6000", 101},
+		{"OKOwnDotLocalhost", "keys.localhost.", "http://keys.localhost", 101},
+		{"OKOwnListedName", "tools.example.com:443", "https://tools.example.com", 101},
+		// A name over plain http may be an attacker's re-pointed at this
+		// host (DNS rebinding): same-origin proves nothing there.
+		{"ErrOwnNameOverPlainHTTP", "keys.example.com", "http://keys.example.com:80", 403},
+		{"ErrOwnTrailingDotOverPlainHTTP", "keys.example.com.", "http://keys.example.com", 403},
 		{"ErrListedOtherPort", "", "https://tools.example.com:8443", 403},
 		{"ErrOwnHostOtherPort", "keys.example.com", "http://keys.example.com:8080", 403},
 		{"ErrPath", "", "http://" + self + "/", 403},

@@ -81,12 +81,24 @@ func New(cfg Config) *Server {
 func localOnly(h http.Handler, proxies Proxies) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		o := clientOrigin(r, proxies)
-		if !o.Unix && !o.Addr.Addr().IsLoopback() {
+		// The Host check keeps a page of another site, whose name was
+		// re-pointed at this host (DNS rebinding), from reading metrics
+		// through a browser on this host.
+		local := o.Unix || o.Addr.Addr().IsLoopback() && (r.TLS != nil || localName(hostOnly(r.Host)))
+		if !local {
 			http.NotFound(w, r)
 			return
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// hostOnly is a Host header without its port.
+func hostOnly(hostport string) string {
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		return h
+	}
+	return hostport
 }
 
 // hstsMaxAge is a year, the value browsers' preload rules also ask for;
