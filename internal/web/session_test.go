@@ -116,6 +116,13 @@ func TestItem10DroppedConnectionKeepsThePage(t *testing.T) {
 	other.MustLogin(apptest.AdminUser, apptest.AdminPassword)
 	apptest.MustCreateKey(t, other, "made-elsewhere", apptest.AdminUser)
 	u.Wait("the new key", `document.querySelector('[data-test="table-api-keys"]').innerText.includes("made-elsewhere")`)
+
+	// The backoff: about 1 s first (half to all of it), doubling to at most 30 s.
+	got := Await[string](u, `import('/assets/js/rpc.js').then(m => JSON.stringify([0, 1, 4, 5, 60].flatMap(n =>
+		[m.retryDelay(n, () => 0), m.retryDelay(n, () => 0.999999)].map(Math.round))))`)
+	if want := "[500,1000,1000,2000,8000,16000,15000,30000,15000,30000]"; got != want {
+		t.Fatalf("reconnect delays %s, want %s", got, want)
+	}
 }
 
 // TestItem10ServerRestartAsksToSignInAgain: tokens do not survive a
