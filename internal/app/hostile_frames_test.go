@@ -147,7 +147,11 @@ func envelopeCases() []hostileCase {
 		okResult("duplicate params: last wins", `{"jsonrpc":"2.0","id":1,"method":"core.ping","params":{},"params":[]}`, `"pong"`),
 		okResult("duplicate option: last wins", call("core.set_options", `{"legacy_jobs":1,"legacy_jobs":false}`),
 			`{"legacy_jobs":false,"private_methods":false,"py_exceptions":false}`),
-		okResult("1000 duplicate keys", withRaw("{"+strings.Repeat(`"k":1,`, 1000)+`"k":2}`), `"pong"`),
+		okResult("1000 duplicate keys", withRaw("{"+strings.Repeat(`"k":1,`, 1000)+`"k":2}`), `"pong"`).authed(),
+		// Before login a message holds at most 256 JSON values (attack
+		// finding F2): the parser stops there, even in what would have been
+		// a notification.
+		parseErr("1000 duplicate keys before login", withRaw("{"+strings.Repeat(`"k":1,`, 1000)+`"k":2}`), "Invalid JSON: more than 256 values"),
 		badRequest("null jsonrpc", `{"jsonrpc":null,"id":1,"method":"core.ping"}`, "'jsonrpc' member must be of type string and must be exactly '2.0'", "1"),
 		badRequest("jsonrpc with a space", `{"jsonrpc":"2.0 ","id":1,"method":"core.ping"}`, "'jsonrpc' member must be of type string and must be exactly '2.0'", "1"),
 		badRequest("null method", `{"jsonrpc":"2.0","id":1,"method":null}`, "'method' member must be of type string", "1"),
@@ -161,7 +165,10 @@ func envelopeCases() []hostileCase {
 		noMethod("method differing in case", `{"jsonrpc":"2.0","id":1,"method":"Core.Ping"}`),
 		noMethod("method with spaces", `{"jsonrpc":"2.0","id":1,"method":" core.ping"}`),
 		silent("notification with everything wrong", `{"jsonrpc":"1.0","method":5,"params":7}`),
-		silent("notification of unknown method with huge params", `{"jsonrpc":"2.0","method":"x","params":[`+strings.Repeat(`"p",`, 1500)+`"p"]}`),
+		silent("notification of unknown method with huge params", `{"jsonrpc":"2.0","method":"x","params":[`+strings.Repeat(`"p",`, 1500)+`"p"]}`).authed(),
+		silent("notification of unknown method with 250 params", `{"jsonrpc":"2.0","method":"x","params":[`+strings.Repeat(`"p",`, 249)+`"p"]}`),
+		parseErr("notification with more than 256 values before login", `{"jsonrpc":"2.0","method":"x","params":[`+strings.Repeat(`"p",`, 1500)+`"p"]}`,
+			"Invalid JSON: more than 256 values"),
 		silent("notification with bad params", `{"jsonrpc":"2.0","method":"api_key.delete","params":["x"]}`).authed(),
 	}
 }

@@ -28,8 +28,14 @@ type FormError struct {
 func (e *FormError) Error() string { return "Error parsing " + e.Key + ": " + e.Detail }
 
 // Decode parses one JSON text and decodes its ejson forms.
-func Decode(data []byte) (any, error) {
-	p := &parser{data: data}
+func Decode(data []byte) (any, error) { return DecodeLimited(data, 0) }
+
+// DecodeLimited is Decode for a text of at most maxValues JSON values
+// (objects, arrays, strings, numbers, literals; 0: any number). A decoded
+// value costs far more memory than its text, so a server bounds what an
+// unauthenticated client may make it hold.
+func DecodeLimited(data []byte, maxValues int) (any, error) {
+	p := &parser{data: data, max: maxValues}
 	p.skipSpace()
 	v, err := p.value(0)
 	if err != nil {
@@ -43,8 +49,10 @@ func Decode(data []byte) (any, error) {
 }
 
 type parser struct {
-	data []byte
-	pos  int
+	data  []byte
+	pos   int
+	count int // values begun so far
+	max   int // 0: no limit
 }
 
 func (p *parser) errorf(format string, args ...any) error {
@@ -65,6 +73,9 @@ func (p *parser) skipSpace() {
 func (p *parser) value(depth int) (any, error) {
 	if p.pos >= len(p.data) {
 		return nil, p.errorf("unexpected end of input")
+	}
+	if p.count++; p.max > 0 && p.count > p.max {
+		return nil, p.errorf("more than %d values", p.max)
 	}
 	switch c := p.data[p.pos]; {
 	case c == '{':

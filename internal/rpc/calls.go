@@ -127,6 +127,9 @@ func (c *Conn) call(ctx context.Context, req *request, caller *keyward.Caller) (
 		return nil, methodNotInVersion(req.method)
 	}
 	ctx = keyward.NewContext(ctx, caller)
+	if err := c.limitNotLoggedIn(ctx, spec, caller); err != nil {
+		return nil, err
+	}
 	rec := c.srv.startAudit(ctx, spec, req.params, caller)
 	defer func() { c.srv.finishAudit(ctx, rec, result, err) }()
 	if err := c.authenticate(ctx, spec, caller); err != nil {
@@ -176,6 +179,25 @@ func (c *Conn) authenticate(ctx context.Context, spec *Spec, caller *keyward.Cal
 		budget = LoginBudget
 	}
 	err := c.srv.limiter.Allow(ctx, budget, c.origin)
+	if err != nil {
+		c.srv.obs.RateLimited()
+	}
+	return err
+}
+
+// NotLoggedInBudget is the rate limiter's key for calls of methods that
+// need a login, made on a connection that has none: each is refused with
+// ENOTAUTHENTICATED and audited, so without a bound a client could fill
+// the audit trail without ever logging in.
+const NotLoggedInBudget = "not logged in"
+
+// limitNotLoggedIn counts a call that needs a login on a connection that
+// has none; past the budget it is refused with EBUSY before it is audited.
+func (c *Conn) limitNotLoggedIn(ctx context.Context, spec *Spec, caller *keyward.Caller) error {
+	if spec.Access == NoAuth || caller.Authenticated() || c.srv.limiter == nil {
+		return nil
+	}
+	err := c.srv.limiter.Allow(ctx, NotLoggedInBudget, c.origin)
 	if err != nil {
 		c.srv.obs.RateLimited()
 	}

@@ -178,7 +178,11 @@ func (c *Conn) checkFrame(data []byte, tooBig, authenticated bool) (int, bool) {
 // the call.
 func (c *Conn) handle(data []byte, chars int, authenticated bool) {
 	start := time.Now()
-	v, err := ejson.Decode(data)
+	limit := 0
+	if !authenticated {
+		limit = MaxAnonymousValues
+	}
+	v, err := ejson.DecodeLimited(data, limit)
 	if err != nil {
 		c.refuse(&request{hasID: true, start: start}, parseError(err))
 		return

@@ -23,6 +23,7 @@ const (
 	MaxCallsInFlight   = 20      // executing or waiting calls per connection
 	MaxCallsRunning    = 10      // executing calls per connection
 	MaxAnonymousChars  = 8192    // message length before login, in code points
+	MaxAnonymousValues = 256     // JSON values in a message before login (a login needs about 10)
 	MaxAuthorizedChars = 65536   // message length after login, in code points
 	MaxMessageBytes    = 2 << 20 // read limit of any message
 	MaxQueuedBytes     = 4 << 20 // outgoing bytes waiting before "Client too slow"
