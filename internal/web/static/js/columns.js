@@ -2,21 +2,38 @@
 // remembered in localStorage; at least one column stays visible.
 import { h, icon } from './dom.js';
 
-const STORAGE = 'keyward.columns.user-api-keys';
-const IDS = ['name', 'username', 'local', 'revoked', 'created_at', 'expires_at'];
+/** The data columns of the keys table, in order; status cannot be sorted by the server. */
+export const COLUMNS = [
+  { id: 'name', header: 'Name' },
+  { id: 'username', header: 'Username' },
+  { id: 'status', header: 'Status', unsorted: true },
+  { id: 'local', header: 'Local' },
+  { id: 'revoked', header: 'Revoked' },
+  { id: 'created_at', header: 'Created Date' },
+  { id: 'expires_at', header: 'Expires On' },
+];
 
-/** The ids of the hidden columns (unknown ids ignored). */
+const STORAGE = 'keyward.columns.user-api-keys';
+const IDS = COLUMNS.map((c) => c.id);
+// Hidden until the user shows them: Local is always Yes here, and Status
+// says what Revoked says.
+const DEFAULT_HIDDEN = ['local', 'revoked'];
+
+/** The ids of the hidden columns (unknown ids ignored); the defaults when nothing is saved. */
 export function hiddenColumns() {
   try {
-    const v = JSON.parse(localStorage.getItem(STORAGE) || '[]');
-    return Array.isArray(v) ? v.filter((id) => IDS.includes(id)) : [];
+    const saved = localStorage.getItem(STORAGE);
+    if (saved === null) return [...DEFAULT_HIDDEN];
+    const v = JSON.parse(saved);
+    return Array.isArray(v) ? v.filter((id) => IDS.includes(id)) : [...DEFAULT_HIDDEN];
   } catch {
-    return [];
+    return [...DEFAULT_HIDDEN];
   }
 }
 
 /** The Columns button and its menu; changed() is told after each change. */
-export function columnsMenu(columns, changed) {
+export function columnsMenu(changed) {
+  const columns = COLUMNS;
   const boxes = new Map();
   const sync = () => {
     const hidden = hiddenColumns();

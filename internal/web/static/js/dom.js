@@ -52,6 +52,12 @@ const paths = {
   logout: 'M10 17l1.4-1.4L8.8 13H20v-2H8.8l2.6-2.6L10 7l-5 5 5 5zM4 5h8V3H4a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h8v-2H4V5z',
   docs: 'M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8l-6-6zm2 16H8v-2h8v2zm0-4H8v-2h8v2zm-3-5V3.5L18.5 9H13z',
   add: 'M19 13h-6v6h-2v-6H5v-2h6V5h2v6h6v2z',
+  reset: 'M17.7 6.3A8 8 0 1 0 19.8 14h-2.1A6 6 0 1 1 12 6c1.7 0 3.1.7 4.2 1.8L13 11h7V4l-2.3 2.3z',
+  active: 'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm-2 15-5-5 1.4-1.4 3.6 3.6 7.6-7.6L19 8l-9 9z',
+  expired: 'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm.5-13H11v6l5.2 3.2.8-1.3-4.5-2.7V7z',
+  revoked: 'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zM4 12a8 8 0 0 1 12.9-6.3L5.7 16.9A7.9 7.9 0 0 1 4 12zm8 8c-1.8 0-3.5-.6-4.9-1.7L18.3 7.1A8 8 0 0 1 12 20z',
+  download: 'M19 9h-4V3H9v6H5l7 7 7-7zM5 18v2h14v-2H5z',
+  offline: 'M12 4C7.3 4 3.1 5.8 0 8.8L12 21 24 8.8A17 17 0 0 0 12 4zm0 3c2.8 0 5.4.8 7.6 2.3L12 17 4.4 9.3A13.9 13.9 0 0 1 12 7z',
 };
 
 /** An inline SVG icon, hidden from assistive technology. */
@@ -63,6 +69,9 @@ export function icon(name, cls = 'icon') {
   svg.setAttribute('class', cls);
   const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
   path.setAttribute('d', paths[name]);
+  // Even-odd filling keeps the holes of shapes drawn as a ring (the search
+  // lens, the key's bow) open.
+  path.setAttribute('fill-rule', 'evenodd');
   svg.append(path);
   return svg;
 }

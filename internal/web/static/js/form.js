@@ -1,9 +1,9 @@
 // The Add / Edit API Key side panel (web-ui.md section 7).
 import { h, icon, uid } from './dom.js';
 import { app } from './app.js';
-import { overlay, title, errorDialog, withLoader, gate, announcer } from './ui.js';
+import { overlay, title, errorDialog, withLoader, gate, announcer, snackbar } from './ui.js';
 import { keyDialog, unsavedDialog } from './dialogs.js';
-import { canWrite, canManageOthers } from './keys.js';
+import { canWrite, canManageOthers } from './perms.js';
 import { localDay, localMidnight, tomorrow } from './dates.js';
 import { provideDraft, readControls } from './drafts.js';
 
@@ -22,8 +22,9 @@ function field(label, control, hint) {
 }
 
 /**
- * Opens the panel for row (null: Add). opener gets focus back; saved() is
- * told after a successful save (the list reloads).
+ * Opens the panel for row (null: Add). opener gets focus back; saved(focus)
+ * is told after a successful save (the list reloads, then focus goes to
+ * the element with data-test focus, or to Add).
  */
 export function openForm(row, opener, saved) {
   const editing = row !== null;
@@ -33,15 +34,18 @@ export function openForm(row, opener, saved) {
   const t = title(editing ? 'Edit API Key' : 'Add API Key');
   const progress = h('div', { class: 'progress', hidden: true });
   const save = h('button', { class: 'btn btn-primary', type: 'submit', 'data-test': 'button-save' }, 'Save');
-  const form = h('form', { class: 'form', novalidate: true },
+  const revokedNote = editing && row.revoked ? h('p', { class: 'notice', role: 'note', 'data-test': 'notice-revoked' },
+    icon('revoked'), h('span', { class: 'wrap' }, `This key was revoked: ${row.revoked_reason || 'Unknown reason'}. `,
+      'Tick Reset to issue a new key and make it work again.')) : null;
+  const form = h('form', { class: 'form', novalidate: true }, revokedNote,
     h('fieldset', {}, h('legend', { class: 'visually-hidden' }, 'API key'),
       f.name.el, f.username ? f.username.el : null, f.nonExpiring.el, f.expires.el, f.reset ? f.reset.el : null),
     h('div', { class: 'panel-actions' }, gate(save, canWrite())));
-  const initial = snapshot(f);
-  const s = { checking: false, saving: false, dup: '', server: {} };
+  const initial = JSON.stringify(snapshot(f));
+  const s = { checking: false, saving: false, dup: '', server: {}, changed: () => JSON.stringify(snapshot(f)) !== initial };
   const requestClose = async () => {
     if (s.saving) return;
-    if (JSON.stringify(snapshot(f)) !== JSON.stringify(initial) && !await unsavedDialog()) return;
+    if (s.changed() && !await unsavedDialog()) return;
     panel.close();
   };
   const closeBtn = h('button', { class: 'btn-icon', type: 'button', 'aria-label': 'Close', 'data-test': 'button-close-panel',
@@ -111,13 +115,13 @@ function wire(f, s, validate, editing) {
     if (editing) return;
     clearTimeout(timer);
     const v = f.name.control.value;
-    if (!v) return;
+    if (!v.trim()) { s.checking = false; validate(); return; }
     s.checking = true;
     validate();
     timer = setTimeout(async () => {
       try {
-        const n = await app.rpc.call('api_key.query', [[['name', '=', v]], { count: true }]);
-        if (f.name.control.value === v) s.dup = n > 0 ? `The name "${v}" is already in use.` : '';
+        const n = await app.rpc.call('api_key.query', [[['name', '=', v.trim()]], { count: true }]);
+        if (f.name.control.value === v) s.dup = n > 0 ? `The name "${v.trim()}" is already in use.` : '';
       } catch { s.dup = ''; }
       if (f.name.control.value === v) { s.checking = false; validate(); }
     }, 300);
@@ -137,7 +141,8 @@ function wire(f, s, validate, editing) {
 
 /** Checks the fields, shows their errors and enables Save; returns the errors. */
 function check(f, s, save, editing) {
-  const name = f.name.control.value;
+  const raw = f.name.control.value;
+  const name = raw.trim(); // names are stored without leading and trailing spaces
   const errs = {
     name: !name ? 'Name is required' : [...name].length > 200 ? 'The length of Name should be no more than 200' : s.dup || s.server.name || '',
     username: f.username && !f.username.control.value ? 'Username is required' : (s.server.username || ''),
@@ -149,35 +154,43 @@ function check(f, s, save, editing) {
     errs.expires_at = !day ? 'Expires On is required' : day < tomorrow() ? 'Expires On must be a future date' : (s.server.expires_at || '');
   }
   errs.reset = s.server.reset || '';
-  show(f.name, errs.name, name !== '' || s.touched);
+  show(f.name, errs.name, raw !== '' || s.touched);
   if (f.username) show(f.username, errs.username, true);
   show(f.expires, errs.expires_at, f.expires.control.value !== '' || s.touched);
   if (f.reset) show(f.reset, errs.reset, true);
-  save.disabled = s.checking || s.saving || Object.values(errs).some(Boolean);
+  // Edit saves only a change.
+  save.disabled = s.checking || s.saving || Object.values(errs).some(Boolean) || (editing && !s.changed());
   return errs;
 }
 
 function show(fld, msg, visible) {
   fld.err.textContent = visible ? msg : '';
-  fld.control.setAttribute('aria-invalid', String(visible && !!msg));
+  fld.control.setAttribute('aria-invalid', String(Boolean(visible) && Boolean(msg)));
 }
 
 async function submit(ctx) {
   const { f, s, row, editing, me, panel, progress, validate, announce } = ctx;
   const expires = f.nonExpiring.control.checked ? null : localMidnight(f.expires.control.value);
+  const name = f.name.control.value.trim();
+  const owner = editing ? row.username : (f.username ? f.username.control.value : me);
   const call = editing
-    ? ['api_key.update', [row.id, { name: f.name.control.value, reset: !!(f.reset && f.reset.control.checked), expires_at: expires }]]
-    : ['api_key.create', [{ name: f.name.control.value, username: f.username ? f.username.control.value : me, expires_at: expires }]];
+    ? ['api_key.update', [row.id, { name, reset: !!(f.reset && f.reset.control.checked), expires_at: expires }]]
+    : ['api_key.create', [{ name, username: owner, expires_at: expires }]];
   s.saving = true;
   progress.hidden = false;
   validate();
   try {
     const result = await withLoader(() => app.rpc.call(...call));
     panel.close();
-    ctx.saved();
-    if (result && result.key) keyDialog(result.key, () => refocus(ctx));
+    ctx.saved(editing ? `button-edit-${row.id}` : null);
+    if (result && result.key) keyDialog(result.key, () => refocus(ctx), { owner, name: result.name });
+    else if (editing) snackbar('API key updated');
   } catch (err) {
-    if (err.code === -32602) serverErrors(ctx, err);
+    if (editing && gone(err)) {
+      panel.close();
+      ctx.saved(null);
+      errorDialog('This API key no longer exists: it was deleted, perhaps by someone else.');
+    } else if (err.code === -32602) serverErrors(ctx, err);
     else errorDialog(err.message);
   } finally {
     s.saving = false;
@@ -195,16 +208,33 @@ function refocus({ opener }) {
   if (target) target.focus();
 }
 
-// Attaches -32602 triples to the controls their attribute names; the rest
-// go to the error dialog (section 7.4).
+// gone reports the answer to an update of a key that no longer exists
+// (-32602 ENOENT `ApiKey <id> does not exist`, with no attribute).
+function gone(err) {
+  return err.code === -32602 && err.extra.some(([attr, , errno]) => (attr === null || attr === 'None') && errno === 2);
+}
+
+// fieldOf names the control a -32602 triple belongs to: the last
+// non-numeric segment of its attribute, or, for an attribute naming the
+// whole parameter (`api_key_update: name must be unique`), the field its
+// message starts with.
+function fieldOf(attr, msg, controls) {
+  const seg = String(attr ?? 'None').split('.').filter((x) => !/^\d+$/.test(x)).pop();
+  if (controls[seg]) return seg;
+  if (/^api_key_(create|update)$/.test(seg)) return Object.keys(controls).find((k) => controls[k] && msg.startsWith(`${k} `)) || null;
+  return null;
+}
+
+// Attaches -32602 triples to the controls they concern; the rest go to the
+// error dialog (section 7.4).
 function serverErrors(ctx, err) {
   const { f, s, validate, announce } = ctx;
   const controls = { name: f.name, username: f.username, expires_at: f.expires, reset: f.reset };
   const rest = [];
   s.server = {};
   for (const [attr, msg] of err.extra) {
-    const seg = String(attr ?? 'None').split('.').filter((x) => !/^\d+$/.test(x)).pop();
-    if (controls[seg]) s.server[seg] = s.server[seg] ? `${s.server[seg]} ${msg}` : msg;
+    const seg = fieldOf(attr, msg, controls);
+    if (seg) s.server[seg] = s.server[seg] ? `${s.server[seg]} ${msg}` : msg;
     else rest.push(`${attr ?? 'None'}: ${msg}`);
   }
   validate();

@@ -111,10 +111,24 @@ export async function withLoader(fn) {
   try { return await fn(); } finally { el.remove(); }
 }
 
+// place puts a tooltip above its anchor (below when there is no room),
+// kept inside the window. It is position: fixed, so no scrolling box of
+// the page (the table's) can clip it.
+function place(t, anchor) {
+  const r = anchor.getBoundingClientRect();
+  const margin = 6;
+  const w = t.offsetWidth;
+  const ht = t.offsetHeight;
+  const left = Math.min(Math.max(margin, r.left + r.width / 2 - w / 2), window.innerWidth - w - margin);
+  const top = r.top - ht - margin >= 0 ? r.top - ht - margin : r.bottom + margin;
+  t.style.left = `${Math.max(margin, left)}px`;
+  t.style.top = `${top}px`;
+}
+
 /** Attaches a tooltip shown on hover and on keyboard focus. */
 export function tip(target, text, dataTest) {
   const t = h('span', { class: 'tooltip', role: 'tooltip', id: uid('tip'), 'data-test': dataTest }, text);
-  const show = () => t.classList.add('show');
+  const show = () => { place(t, target); t.classList.add('show'); };
   const hide = () => t.classList.remove('show');
   target.addEventListener('mouseenter', show);
   target.addEventListener('mouseleave', hide);
@@ -142,12 +156,22 @@ export function gate(control, allowed) {
   return wrapped;
 }
 
-/** A polite live region for announcements. */
+/**
+ * A polite live region for announcements: announce(text). announce.clear()
+ * empties it, so that a page's last words do not outlive the page.
+ */
 export function announcer() {
   let el = document.getElementById('announcer');
   if (!el) {
     el = h('div', { id: 'announcer', class: 'visually-hidden', 'aria-live': 'polite' });
     document.body.append(el);
   }
-  return (text) => { el.textContent = ''; setTimeout(() => { el.textContent = text; }, 50); };
+  let timer = null;
+  const announce = (text) => {
+    el.textContent = '';
+    clearTimeout(timer);
+    timer = setTimeout(() => { el.textContent = text; }, 50);
+  };
+  announce.clear = () => { clearTimeout(timer); el.textContent = ''; };
+  return announce;
 }
