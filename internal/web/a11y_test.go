@@ -176,6 +176,20 @@ func TestAccessibilityAndDataTest(t *testing.T) {
 	u.Visible("dialog-confirm")
 	look("delete dialog")
 	u.Click("button-dialog-cancel")
+	u.Click("button-reset-" + itoa(id))
+	u.Visible("dialog-reset")
+	look("reset dialog")
+	u.Click("button-dialog-cancel")
+	do(t, u.ctx, chromedp.EmulateViewport(390, 844))
+	u.Wait("cards", "document.querySelector('ul.cards')")
+	look("phone list")
+	u.Click("button-add-api-key")
+	u.Visible("panel-api-key-form")
+	look("phone add panel")
+	u.Key("\x1b")
+	u.Gone("panel-api-key-form")
+	do(t, u.ctx, chromedp.EmulateViewport(1280, 800))
+	u.Wait("table", "document.querySelector('table')")
 	do(t, u.ctx, chromedp.Evaluate[chromedp.Void](`import('/assets/js/ui.js').then(m => m.errorDialog('[EACCES] Not authorized'))`))
 	u.Visible("dialog-error")
 	look("error dialog")
@@ -201,8 +215,9 @@ func TestAccessibilityAndDataTest(t *testing.T) {
 		panel-api-key-form button-close-panel input-name select-username checkbox-non-expiring input-expires-on
 		checkbox-reset button-save dialog-api-key textarea-api-key button-close-dialog button-copy-to-clipboard
 		dialog-confirm checkbox-confirm button-dialog-cancel button-dialog-confirm dialog-unsaved-changes
-		button-unsaved-cancel button-unsaved-close dialog-error`)
-	want = append(want, "row-api-key-"+itoa(id), "button-edit-"+itoa(id), "button-delete-"+itoa(id))
+		button-unsaved-cancel button-unsaved-close dialog-error select-status-filter header-status cell-status status-badge
+		dialog-reset button-dialog-reset button-download-api-key text-key-usage`)
+	want = append(want, "row-api-key-"+itoa(id), "button-edit-"+itoa(id), "button-reset-"+itoa(id), "button-delete-"+itoa(id))
 	var missing []string
 	for _, w := range want {
 		if !seen[w] {

@@ -286,3 +286,6 @@ var insecureProxy = http.Header{"X-Forwarded-For": {"192.0.2.10"}, "X-Forwarded-
 func trustProxy(c *config.Config) {
 	c.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
 }
+
+// tlsProxyHeader marks a connection as https through the trusted proxy.
+var tlsProxyHeader = http.Header{"X-Forwarded-For": {"192.0.2.11"}, "X-Forwarded-Proto": {"https"}}

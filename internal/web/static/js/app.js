@@ -79,7 +79,7 @@ function userMenu() {
   const name = app.user.pw_name;
   const menu = h('div', { class: 'menu', role: 'menu', hidden: true });
   const trigger = h('button', {
-    class: 'btn btn-flat user-trigger', type: 'button', 'aria-label': 'Open user menu',
+    class: 'btn btn-flat user-trigger', type: 'button', 'aria-label': `Open user menu for ${name}`,
     'aria-haspopup': 'menu', 'aria-expanded': 'false', 'data-test': 'button-user-menu',
   }, icon('account'), h('span', { class: 'user-name' }, name));
   const close = () => { menu.hidden = true; trigger.setAttribute('aria-expanded', 'false'); };

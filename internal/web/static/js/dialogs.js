@@ -104,7 +104,7 @@ export function deleteDialog(row, deleted) {
     act: async () => {
       await app.rpc.call('api_key.delete', [row.id]);
       snackbar('API key deleted');
-      deleted(null);
+      deleted(null, row.id);
     },
   });
 }
@@ -123,7 +123,7 @@ export function resetDialog(row, saved) {
     act: async () => {
       const result = await app.rpc.call('api_key.update', [row.id, { reset: true }]);
       const focus = `button-reset-${row.id}`;
-      saved(focus);
+      saved(focus, row.id);
       keyDialog(result.key, () => {
         const again = document.querySelector(`[data-test="${focus}"]`);
         if (again) again.focus();

@@ -182,7 +182,7 @@ async function submit(ctx) {
   try {
     const result = await withLoader(() => app.rpc.call(...call));
     panel.close();
-    ctx.saved(editing ? `button-edit-${row.id}` : null);
+    ctx.saved(editing ? `button-edit-${row.id}` : null, result && result.id);
     if (result && result.key) keyDialog(result.key, () => refocus(ctx), { owner, name: result.name });
     else if (editing) snackbar('API key updated');
   } catch (err) {

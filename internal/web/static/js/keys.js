@@ -74,9 +74,15 @@ export function keysPage(main) {
 
   function removeUserName() { s.userName = null; s.page = 1; view.dropChip(); load(); }
 
-  // saved is told after a change made on this page: the list reloads once
-  // and focus goes to focusTest (a data-test) once it is drawn, or to Add.
-  function saved(focusTest) { s.focusAfter = focusTest || 'button-add-api-key'; load(); }
+  // saved is told after a change made on this page to key id: the list
+  // reloads once and focus goes to focusTest (a data-test) once it is
+  // drawn, or to Add. The live event of that change, if it has not come
+  // yet, is not followed by a second reload.
+  function saved(focusTest, id) {
+    s.focusAfter = focusTest || 'button-add-api-key';
+    if (id !== undefined && id !== null) s.ownChange = { id, until: Date.now() + 3000 };
+    load();
+  }
 
   function refocus() {
     if (!s.focusAfter) return;
@@ -85,7 +91,9 @@ export function keysPage(main) {
     if (want && !document.querySelector('[aria-modal="true"]')) want.focus();
   }
 
-  const stopLive = app.rpc.subscribe('api_key.query', () => {
+  const stopLive = app.rpc.subscribe('api_key.query', (ev) => {
+    const own = s.ownChange;
+    if (own && ev && ev.id === own.id && Date.now() < own.until) { s.ownChange = null; return; }
     clearTimeout(s.timer);
     s.timer = setTimeout(load, 300);
   });

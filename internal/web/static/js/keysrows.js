@@ -136,7 +136,7 @@ function statusBadge(row) {
 
 function actions(p, row) {
   const allowed = canManage(row);
-  const done = (focus) => p.on.saved(focus);
+  const done = (focus, id) => p.on.saved(focus, id);
   const button = (kind, name, label, onclick) => h('button', { class: `btn-icon${kind === 'delete' ? ' danger' : ''}`, type: 'button',
     'aria-label': `${label} API key ${row.name}`, 'data-test': `button-${kind}-${row.id}`, onclick }, icon(name));
   const edit = button('edit', 'edit', 'Edit', (e) => openForm(row, e.currentTarget, done));

@@ -60,7 +60,7 @@ function header(p) {
     onchange: (e) => on.setStatus(e.target.value) },
   STATUS_OPTIONS.map(([v, text]) => h('option', { value: v, selected: v === s.status }, text)));
   const add = h('button', { class: 'btn btn-primary', type: 'button', 'data-test': 'button-add-api-key',
-    onclick: () => openForm(null, add, (focus) => on.saved(focus)) }, icon('add'), 'Add');
+    onclick: () => openForm(null, add, (focus, id) => on.saved(focus, id)) }, icon('add'), 'Add');
   return h('div', { class: 'page-header' },
     h('h1', { 'data-test': 'page-title' }, 'User API Keys'),
     h('div', { class: 'toolbar' },
