@@ -12,7 +12,7 @@ test:
 screenshots:
 	mkdir -p docs/screenshots
 	SCREENSHOTS=$(CURDIR)/docs/screenshots go test -count=1 ./internal/web \
-		-run 'TestFirstRunSetup|TestListQueriesAndRows|TestAddKeyAndDialog|TestDeleteDialog|TestNarrowWindow'
+		-run 'TestFirstRunSetup|TestListQueriesAndRows|TestAddKeyAndDialog|TestDeleteDialog|TestNarrowWindow|TestItem14PhoneCards|TestItem16DarkMode'
 
 ci:
 	./.ci/run
