@@ -1,50 +1,15 @@
 // The application: connection, session, routing and the app shell.
-import { Rpc, apiURL } from './rpc.js';
 import { h, icon, mount } from './dom.js';
+import { app, KEYS_ROUTE, TOKEN, TOKEN_USED, REDIRECT, navigate, currentRoute, startTokens, stopTokens, forgetToken }
+  from './state.js';
 import { closeAll } from './ui.js';
 import { signinPage } from './signin.js';
 import { keysPage } from './keys.js';
 import { watchSession, REASONS } from './session.js';
 import { saveDraft, dropDraft } from './drafts.js';
 
-export const KEYS_ROUTE = '/credentials/users/api-keys';
-const TOKEN = 'keyward.token';
-const TOKEN_USED = 'keyward.tokenLastUsed';
-const REDIRECT = 'keyward.redirectUrl';
-const TOKEN_EVERY_MS = 290000;
-
-/** The application state every page reads. */
-export const app = {
-  rpc: new Rpc(apiURL()),
-  user: null, // user_info of the signed-in user, or null
-  timezone: 'UTC',
-  tokenTimer: null,
-  cleanup: null, // tears the current page down
-  root: null,
-  // This tab's newest login token, kept in memory to restore the session
-  // after a dropped connection (item 10); localStorage keeps it for reloads.
-  lastToken: null,
-  // {username, reason} for the sign-in form after a session ended, or null.
-  signinNote: null,
-};
-
-/** The signed-in user's effective roles. */
-export function roles() {
-  const set = app.user && app.user.privilege && app.user.privilege.roles;
-  return new Set(set && Array.isArray(set.$set) ? set.$set : []);
-}
-
-/** Goes to path (with search) and renders it. */
-export function navigate(path, replace = false) {
-  if (replace) history.replaceState(null, '', path);
-  else history.pushState(null, '', path);
-  render();
-}
-
-function currentRoute() { return location.pathname + location.search; }
-
 /** Renders the screen for the current URL. */
-export function render() {
+function render() {
   if (app.cleanup) { app.cleanup(); app.cleanup = null; }
   const path = location.pathname;
   if (path === '/signin') {
@@ -106,53 +71,6 @@ function userMenu() {
   const wrap = h('div', { class: 'user-menu' }, trigger, menu);
   wrap.addEventListener('focusout', (e) => { if (!wrap.contains(e.relatedTarget)) close(); });
   return wrap;
-}
-
-/** Finishes a sign-in (password or token): web UI access, time zone, tokens, then the page asked for. */
-export async function signedIn(userInfo) {
-  if (!userInfo || !userInfo.privilege || !userInfo.privilege.webui_access) {
-    await app.rpc.call('auth.logout').catch(() => {});
-    return false;
-  }
-  app.user = userInfo;
-  app.signinNote = null;
-  try { app.timezone = (await app.rpc.call('system.info')).timezone || 'UTC'; } catch { app.timezone = 'UTC'; }
-  startTokens();
-  const target = sessionStorage.getItem(REDIRECT) || KEYS_ROUTE;
-  sessionStorage.removeItem(REDIRECT);
-  navigate(target, true);
-  return true;
-}
-
-async function startTokens() {
-  stopTokens();
-  try {
-    const mechs = await app.rpc.call('auth.mechanism_choices');
-    if (!mechs.includes('TOKEN_PLAIN')) return;
-  } catch { return; }
-  const renew = () => app.rpc.call('auth.generate_token', [300, {}, true, true]).then((t) => {
-    app.lastToken = t;
-    localStorage.setItem(TOKEN, t);
-    localStorage.setItem(TOKEN_USED, new Date().toISOString());
-  }).catch(() => {});
-  renew();
-  app.tokenTimer = setInterval(renew, TOKEN_EVERY_MS);
-}
-
-function stopTokens() { clearInterval(app.tokenTimer); app.tokenTimer = null; }
-
-/** The stored token, if it was used in the last 5 minutes. */
-export function freshToken() {
-  const token = localStorage.getItem(TOKEN);
-  const used = Date.parse(localStorage.getItem(TOKEN_USED) || '');
-  if (token && Date.now() - used < 5 * 60000) return token;
-  return null;
-}
-
-export function forgetToken() {
-  app.lastToken = null;
-  localStorage.removeItem(TOKEN);
-  localStorage.removeItem(TOKEN_USED);
 }
 
 let session = null; // the watcher of session.js
@@ -223,6 +141,7 @@ function endSession() {
 
 function start() {
   app.root = document.getElementById('app');
+  app.render = render;
   const { rpc } = app;
   // A signed-in page stays as it is over a lost connection (session.js).
   session = watchSession(rpc, {

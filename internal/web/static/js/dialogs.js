@@ -1,7 +1,7 @@
 // The key dialog (section 8), the delete dialog (section 9), the reset
 // dialog and the unsaved-changes question (section 7.1).
 import { h, icon } from './dom.js';
-import { app } from './app.js';
+import { app } from './state.js';
 import { overlay, title, errorDialog, snackbar, withLoader } from './ui.js';
 
 /** A file name for a key's text file, from the key's name. */

@@ -1,6 +1,6 @@
 // The Add / Edit API Key side panel (web-ui.md section 7).
 import { h, icon, uid } from './dom.js';
-import { app } from './app.js';
+import { app } from './state.js';
 import { overlay, title, errorDialog, withLoader, gate, announcer, snackbar } from './ui.js';
 import { keyDialog, unsavedDialog } from './dialogs.js';
 import { canWrite, canManageOthers } from './perms.js';

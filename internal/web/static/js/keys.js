@@ -3,7 +3,7 @@
 // organizer, and a URL that holds the view so it can be shared and
 // survives a reload.
 import { mount } from './dom.js';
-import { app, KEYS_ROUTE } from './app.js';
+import { app, KEYS_ROUTE } from './state.js';
 import { announcer } from './ui.js';
 import { hiddenColumns } from './columns.js';
 import { buildView } from './keysview.js';

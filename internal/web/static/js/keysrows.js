@@ -1,7 +1,7 @@
 // The keys page's rows: a table on wide screens, cards on phones (600 px
 // and narrower); the status of a key; the row actions.
 import { h, icon, mount } from './dom.js';
-import { app } from './app.js';
+import { app } from './state.js';
 import { gate, tip } from './ui.js';
 import { formatTime, relative, browserTimeLine } from './dates.js';
 import { openForm } from './form.js';

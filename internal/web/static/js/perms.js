@@ -1,6 +1,6 @@
 // What the signed-in user may do with keys (web-ui.md 6.7), from the roles
 // of its user_info.
-import { app, roles } from './app.js';
+import { app, roles } from './state.js';
 
 /** Whether the user may use Add and Save at all. */
 export function canWrite() {

@@ -1,7 +1,7 @@
 // /signin: first-run setup when no administrator exists, otherwise the
 // sign-in form, with a silent re-login by a fresh stored token.
 import { h, mount } from './dom.js';
-import { app, signedIn, freshToken, forgetToken } from './app.js';
+import { app, signedIn, freshToken, forgetToken } from './state.js';
 
 const USERNAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
