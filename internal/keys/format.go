@@ -67,18 +67,21 @@ func ParseID(raw string) (int64, bool) {
 }
 
 // Redact shows a presented key as audit records do: the key id and "-"
-// followed by "********" when the text starts with digits and a "-", else
-// "********". Nothing else of the text is kept: a password or token sent
+// followed by "********" when the text starts with a key id (digits that
+// fit an int64) and a "-", else "********". Nothing else of the text is kept: a password or token sent
 // where a key belongs may contain a "-" too.
 func Redact(raw string) string {
 	i := strings.IndexByte(raw, '-')
-	if i <= 0 || i > 19 {
+	if i <= 0 {
 		return "********"
 	}
 	for j := 0; j < i; j++ {
 		if raw[j] < '0' || raw[j] > '9' {
 			return "********"
 		}
+	}
+	if _, err := strconv.ParseInt(raw[:i], 10, 64); err != nil {
+		return "********" // digits, but no key id
 	}
 	return raw[:i+1] + "********"
 }
