@@ -122,7 +122,7 @@ func maySubscribe(r *rpc.Registry, roles keyward.RoleSet, name string) bool {
 	if ev == nil || strings.HasPrefix(name, "*") {
 		return false
 	}
-	return len(ev.Roles) == 0 || roles.HasAny(keyward.Roles(ev.Roles...))
+	return ev.Allows(roles)
 }
 
 func unsubscribeMethod() *rpc.Method {

@@ -110,8 +110,7 @@ func (c *Conn) deliver(e keyward.Event) {
 		c.removeSubscriptions(ids, keyward.ErrNotAuthenticated)
 		return
 	}
-	if ev := c.srv.registry.Event(e.Collection); ev != nil && len(ev.Roles) > 0 &&
-		!caller.Roles.HasAny(keyward.Roles(ev.Roles...)) {
+	if ev := c.srv.registry.Event(e.Collection); ev != nil && !ev.Allows(caller.Roles) {
 		c.removeSubscriptions(ids, keyward.ErrNotAuthorized)
 		return
 	}

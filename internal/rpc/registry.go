@@ -201,6 +201,13 @@ func (r *Registry) Events() []*Event {
 	return out
 }
 
+// Allows reports whether a caller with the given effective roles may
+// receive the event: any role of the event, or any authenticated caller
+// when it lists none. The hub, core.subscribe and the docs all ask this.
+func (e *Event) Allows(roles keyward.RoleSet) bool {
+	return len(e.Roles) == 0 || roles.HasAny(keyward.Roles(e.Roles...))
+}
+
 // Allows reports whether a caller with the given effective roles may call
 // the method (ignoring authentication).
 func (s *Spec) Allows(roles keyward.RoleSet) bool {
