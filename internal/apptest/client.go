@@ -9,12 +9,12 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strconv"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/keyward/keyward/internal/client"
 )
 
 // Timeout bounds every read a test client makes: a hang detector, long
@@ -22,11 +22,11 @@ import (
 // detector (10 s was exceeded there by a 10,000-key test).
 const Timeout = 30 * time.Second
 
-// Client is a raw JSON-RPC client over a real WebSocket.
+// Client is a JSON-RPC connection for tests: client.Conn with the test's
+// failure handling and answers decoded with numbers kept as json.Number.
 type Client struct {
-	tb     testing.TB
-	ws     *websocket.Conn
-	nextID atomic.Int64
+	tb  testing.TB
+	rpc *client.Conn
 }
 
 // MustDial connects to url.
@@ -67,17 +67,16 @@ func MustDialOpts(tb testing.TB, url string, opts *websocket.DialOptions) *Clien
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
-	ws, _, err := websocket.Dial(ctx, url, opts)
+	c, err := client.DialConn(ctx, url, opts)
 	if err != nil {
-		tb.Fatalf("dial %s: %v", url, err)
+		tb.Fatal(err)
 	}
-	ws.SetReadLimit(16 << 20)
-	tb.Cleanup(func() { _ = ws.CloseNow() })
-	return &Client{tb: tb, ws: ws}
+	tb.Cleanup(func() { _ = c.CloseNow() })
+	return &Client{tb: tb, rpc: c}
 }
 
 // Conn returns the underlying WebSocket.
-func (c *Client) Conn() *websocket.Conn { return c.ws }
+func (c *Client) Conn() *websocket.Conn { return c.rpc.WS() }
 
 // Send writes one text message.
 func (c *Client) Send(text string) {
@@ -95,7 +94,7 @@ func (c *Client) write(typ websocket.MessageType, data []byte) {
 	c.tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
-	if err := c.ws.Write(ctx, typ, data); err != nil {
+	if err := c.rpc.Send(ctx, typ, data); err != nil {
 		c.tb.Fatalf("write: %v", err)
 	}
 }
@@ -104,8 +103,7 @@ func (c *Client) write(typ websocket.MessageType, data []byte) {
 func (c *Client) ReadRaw(timeout time.Duration) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	_, data, err := c.ws.Read(ctx)
-	return data, err
+	return c.rpc.Read(ctx)
 }
 
 // Read reads and decodes the next message.
@@ -134,19 +132,13 @@ func Decode(tb testing.TB, data []byte) map[string]any {
 // skipping notifications that arrive first.
 func (c *Client) Call(method string, params ...any) map[string]any {
 	c.tb.Helper()
-	id := c.nextID.Add(1)
-	req := map[string]any{"jsonrpc": "2.0", "id": id, "method": method, "params": params}
-	if params == nil {
-		req["params"] = []any{}
+	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
+	defer cancel()
+	r, err := c.rpc.Call(ctx, method, params...)
+	if err != nil {
+		c.tb.Fatal(err)
 	}
-	b, _ := json.Marshal(req)
-	c.Send(string(b))
-	for {
-		m := c.Read()
-		if n, ok := m["id"].(json.Number); ok && n.String() == strconv.FormatInt(id, 10) {
-			return m
-		}
-	}
+	return Decode(c.tb, r.Raw)
 }
 
 // MustResult calls a method and returns its result, failing on an error.

@@ -1,6 +1,7 @@
-// Package client is a small JSON-RPC 2.0 over WebSocket client for
-// Keyward (and TrueNAS) servers, used by `keyward call` and `keyward bench`.
-// Calls may run concurrently; notifications go to a channel.
+// Package client is the JSON-RPC 2.0 over WebSocket client of Keyward
+// (and TrueNAS) servers: Client multiplexes concurrent calls (`keyward
+// call`, the soak test), Conn is read in order by its user (the tests, the
+// crash test, the load generator).
 package client
 
 import (
@@ -108,13 +109,10 @@ func (c *Client) read() {
 
 // Call calls a method and returns its raw result.
 func (c *Client) Call(ctx context.Context, method string, params ...any) (json.RawMessage, error) {
-	if params == nil {
-		params = []any{}
-	}
 	id := strconv.FormatInt(c.nextID.Add(1), 10)
-	msg, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": json.Number(id), "method": method, "params": params})
+	msg, err := encodeRequest(id, method, params)
 	if err != nil {
-		return nil, fmt.Errorf("encode %s params: %w", method, err)
+		return nil, err
 	}
 	ch := make(chan response, 1)
 	c.mu.Lock()

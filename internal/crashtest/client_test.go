@@ -6,11 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
+	"github.com/keyward/keyward/internal/client"
 )
 
 // callTimeout bounds one call; a server that is alive answers far sooner.
@@ -19,28 +18,24 @@ const callTimeout = 10 * time.Second
 // rpcClient is a JSON-RPC client whose calls return transport failures as
 // errors instead of failing the test: a worker's connection dies with the
 // server, and that is an outcome to record, not a test failure.
-type rpcClient struct {
-	ws     *websocket.Conn
-	nextID int64
-}
+type rpcClient struct{ conn *client.Conn }
 
 // rpcError is an error response: the server answered, and said no.
 type rpcError struct {
 	Method string
-	Body   json.RawMessage
+	Err    *client.Error
 }
 
-func (e *rpcError) Error() string { return fmt.Sprintf("%s: error response %s", e.Method, e.Body) }
+func (e *rpcError) Error() string { return fmt.Sprintf("%s: error response %v", e.Method, e.Err) }
 
 func dial(url string) (*rpcClient, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 	defer cancel()
-	ws, _, err := websocket.Dial(ctx, url, nil)
+	c, err := client.DialConn(ctx, url, nil)
 	if err != nil {
 		return nil, err
 	}
-	ws.SetReadLimit(64 << 20)
-	return &rpcClient{ws: ws}, nil
+	return &rpcClient{conn: c}, nil
 }
 
 func mustDial(t *testing.T, url string) *rpcClient {
@@ -53,49 +48,28 @@ func mustDial(t *testing.T, url string) *rpcClient {
 	return c
 }
 
-func (c *rpcClient) close() { _ = c.ws.CloseNow() }
+func (c *rpcClient) close() { _ = c.conn.CloseNow() }
 
 // call sends one request and waits for its response. A non-nil error is
 // either an *rpcError (the server answered with an error) or a transport
 // failure (no answer: the outcome is unknown).
 func (c *rpcClient) call(method string, params ...any) (any, error) {
-	c.nextID++
-	id := c.nextID
-	if params == nil {
-		params = []any{}
-	}
-	req, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": id, "method": method, "params": params})
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
+	r, err := c.conn.Call(ctx, method, params...)
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-	defer cancel()
-	if err := c.ws.Write(ctx, websocket.MessageText, req); err != nil {
-		return nil, err
+	if r.Error != nil {
+		return nil, &rpcError{Method: method, Err: r.Error}
 	}
-	for {
-		_, data, err := c.ws.Read(ctx)
-		if err != nil {
-			return nil, err
-		}
-		var resp struct {
-			ID     json.Number     `json:"id"`
-			Result any             `json:"result"`
-			Error  json.RawMessage `json:"error"`
-		}
-		d := json.NewDecoder(bytes.NewReader(data))
-		d.UseNumber()
-		if err := d.Decode(&resp); err != nil {
-			return nil, fmt.Errorf("decode %s: %w", data, err)
-		}
-		if resp.ID.String() != strconv.FormatInt(id, 10) {
-			continue // a notification
-		}
-		if resp.Error != nil {
-			return nil, &rpcError{Method: method, Body: resp.Error}
-		}
-		return resp.Result, nil
+	var out any
+	d := json.NewDecoder(bytes.NewReader(r.Result))
+	d.UseNumber()
+	if err := d.Decode(&out); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", r.Result, err)
 	}
+	return out, nil
 }
 
 // must calls a method and fails the test unless it succeeds.
