@@ -34,10 +34,10 @@ const (
 	ReasonUnknown           = "Unknown reason"
 )
 
-// KeyView says how key entries look to a caller.
+// KeyView says how key entries look to a caller: what its roles hide.
+// (How its API version shapes them is the API layer's business.)
 type KeyView struct {
-	Redact        bool // keyhash shown as "********"
-	RevokedReason bool // the v25.10.0 field is present
+	Redact bool // keyhash shown as "********"
 }
 
 // InsecureUse is a refused use of a key over an insecure transport.

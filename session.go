@@ -137,14 +137,29 @@ func CallerFrom(ctx context.Context) *Caller {
 // Event is a change to a collection, told to its subscribers as a
 // collection_update notification.
 type Event struct {
-	Collection string // the event name, e.g. "api_key.query"
-	Msg        string // "added", "changed" or "removed"
+	Collection string   // the event name, e.g. CollectionAPIKeys
+	Msg        EventMsg // what happened to the entry
 	ID         any    // the entry id, or nil
-	// Fields returns the entry as the caller would see it now (version,
-	// redaction), or ok=false when the caller may not see it. Nil for
-	// "removed".
-	Fields func(ctx context.Context, c *Caller) (fields any, ok bool)
+	// Entity is the changed domain object (such as an *APIKey), which the
+	// API layer renders for each subscriber; nil for "removed".
+	Entity any
 }
+
+// Event names: the collections clients subscribe to.
+const (
+	CollectionAPIKeys = "api_key.query"
+	CollectionJobs    = "core.get_jobs"
+)
+
+// EventMsg is what happened to an entry.
+type EventMsg string
+
+// The messages of collection_update notifications.
+const (
+	EventAdded   EventMsg = "added"
+	EventChanged EventMsg = "changed"
+	EventRemoved EventMsg = "removed"
+)
 
 // Publisher tells subscribers about events, in the order published.
 type Publisher interface {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/keyward/keyward"
 	"github.com/keyward/keyward/internal/rpc"
+	"github.com/keyward/keyward/internal/schema"
 	"github.com/keyward/keyward/internal/service"
 )
 
@@ -46,10 +47,12 @@ func Register(r *rpc.Registry, d *Deps) {
 	reg(d.alertMethod())
 	r.RegisterEvent(jobsEvent)
 	r.RegisterEvent(&rpc.Event{
-		Name:        "api_key.query",
+		Name:        keyward.CollectionAPIKeys,
 		Description: "API keys added, changed (update, reset, revocation, hash upgrade, owner rename) and removed.",
 		Roles:       []keyward.Role{keyward.APIKeyRead},
-		Fields:      keyEntry(keyward.Current),
+		Fields:      keyEntrySchema(keyward.Current),
+		Versions:    map[keyward.Version]*schema.Schema{keyward.V25_04: keyEntrySchema(keyward.V25_04)},
+		Render:      d.renderKeyEvent,
 	})
 }
 

@@ -9,8 +9,9 @@ import (
 	"github.com/keyward/keyward/internal/service"
 )
 
-// keyEntry is the api_key entry of v25.10.0; v25.04.0 drops revoked_reason.
-func keyEntry(v keyward.Version) *schema.Schema {
+// keyEntrySchema is the api_key entry of version v: the newest has every
+// field; v25.04.0 drops revoked_reason and its username is never null.
+func keyEntrySchema(v keyward.Version) *schema.Schema {
 	fields := []schema.Field{
 		schema.Req("id", schema.Int()).Doc("Database id, also the prefix of the raw key."),
 		schema.Req("name", schema.String().Len(1, 200)),
@@ -65,16 +66,50 @@ var (
 
 func (d *Deps) keyName(params []any) string {
 	if id, ok := paramID(params, 0); ok {
-		if e, err := d.Svc.GetKey(context.Background(), id); err == nil {
-			return e["name"].(string)
+		if k, err := d.Svc.GetKey(context.Background(), id); err == nil {
+			return k.Name
 		}
 	}
 	return ""
 }
 
+// keyEntry renders a key as the newest version's api_key entry for a
+// caller with view v (the engine cuts it to the caller's version); the
+// owner's name comes from the accounts.
+func (d *Deps) keyEntry(k *keyward.APIKey, v keyward.KeyView) map[string]any {
+	var username, expires, reason any
+	if u := d.Svc.Accounts().User(k.UserID); u != nil {
+		username = u.Username
+	}
+	if k.ExpiresAt != nil {
+		expires = *k.ExpiresAt
+	}
+	if k.Revoked {
+		reason = k.RevokedReason
+	}
+	hash := k.Hash
+	if v.Redact {
+		hash = service.Redacted
+	}
+	return map[string]any{
+		"id": k.ID, "name": k.Name, "username": username, "user_identifier": k.UserID, "keyhash": hash,
+		"created_at": k.CreatedAt, "expires_at": expires, "local": true, "revoked": k.Revoked, "revoked_reason": reason,
+	}
+}
+
+// renderKeyEvent renders the key of an api_key.query event for a
+// subscriber.
+func (d *Deps) renderKeyEvent(_ context.Context, c *keyward.Caller, entity any) (any, bool) {
+	k, ok := entity.(*keyward.APIKey)
+	if !ok {
+		return nil, false
+	}
+	return d.keyEntry(k, service.View(c)), true
+}
+
 // keyResult renders a key for the caller, with the raw key when given.
 func (d *Deps) keyResult(c *rpc.Call, k *keyward.APIKey, raw string) map[string]any {
-	e := d.Svc.KeyEntry(k, service.View(c.Caller))
+	e := d.keyEntry(k, service.View(c.Caller))
 	if raw != "" {
 		e["key"] = raw
 	}

@@ -10,13 +10,13 @@ import (
 )
 
 func (d *Deps) keyMethods() []*rpc.Method {
-	cur := keyEntry(keyward.Current)
+	cur := keyEntrySchema(keyward.Current)
 	return []*rpc.Method{{
 		Name: "api_key.query", Summary: "Query API keys.",
 		Description: "Queries every API key (query method); default order is id ascending. `keyhash` is `********` " +
 			"without API_KEY_WRITE, also for filtering and sorting. The raw key never appears.",
 		Params: queryParams(keyward.Current), Query: true, Result: listResult(cur), Roles: keyRead,
-		Versions: keyVersions(queryParams, func(v keyward.Version) *schema.Schema { return listResult(keyEntry(v)) }),
+		Versions: keyVersions(queryParams, func(v keyward.Version) *schema.Schema { return listResult(keyEntrySchema(v)) }),
 		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
 			f, o, err := queryCall(c)
 			if err != nil {
@@ -27,18 +27,18 @@ func (d *Deps) keyMethods() []*rpc.Method {
 	}, {
 		Name: "api_key.get_instance", Summary: "Get one API key.", Description: "Returns the key with that id.",
 		Params: getInstanceParams(), Result: cur, Roles: keyRead,
-		Versions: keyVersions(nil, keyEntry),
+		Versions: keyVersions(nil, keyEntrySchema),
 		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
-			e, err := d.Svc.GetKey(ctx, c.Params[0].(int64))
+			k, err := d.Svc.GetKey(ctx, c.Params[0].(int64))
 			if err != nil {
 				return nil, err
 			}
-			return getInstance("ApiKey", []map[string]any{e}, e["id"].(int64), c.Params[1])
+			return getInstance("ApiKey", []map[string]any{d.keyResult(c, k, "")}, k.ID, c.Params[1])
 		},
 	}, {
 		Name: "api_key.my_keys", Summary: "List the caller's API keys.", Description: "Returns the keys owned by the session's user, by id.",
 		Result: schema.List(cur), Roles: keyRead,
-		Versions: keyVersions(nil, func(v keyward.Version) *schema.Schema { return schema.List(keyEntry(v)) }),
+		Versions: keyVersions(nil, func(v keyward.Version) *schema.Schema { return schema.List(keyEntrySchema(v)) }),
 		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
 			f, err := ownerFilter(c.Caller.Session.UserID)
 			if err != nil {
@@ -55,8 +55,8 @@ func (d *Deps) keyCreateMethod() *rpc.Method {
 		Description: "Creates a key for a user and returns its entry with `key`, the raw key, shown only here. " +
 			"Without API_KEY_WRITE only one's own keys; without FULL_ADMIN not for a user holding roles the caller does not hold.",
 		Params: []schema.Field{schema.Req("api_key_create", keyCreateSchema)},
-		Result: withKey(keyEntry(keyward.Current)), Roles: keyWrite,
-		Versions: keyVersions(nil, func(v keyward.Version) *schema.Schema { return withKey(keyEntry(v)) }),
+		Result: withKey(keyEntrySchema(keyward.Current)), Roles: keyWrite,
+		Versions: keyVersions(nil, func(v keyward.Version) *schema.Schema { return withKey(keyEntrySchema(v)) }),
 		Audit:    auditName("Create API key", func(p []any) string { return paramField(p, 0, "name") }),
 		Errors: []rpc.ErrorDoc{{Code: rpc.CodeInvalidParams, Errno: keyward.EINVAL, Message: "name must be unique"},
 			{Code: rpc.CodeInvalidParams, Errno: keyward.EINVAL, Message: service.ErrBlankName},
@@ -85,8 +85,8 @@ func (d *Deps) keyUpdateMethod() *rpc.Method {
 			"issues a new secret under the same id, clears a revocation and ends the key's sessions; the result " +
 			"then has `key`, and only then.",
 		Params: []schema.Field{schema.Req("id", schema.Int()), schema.Req("api_key_update", keyUpdateSchema)},
-		Result: withKey(keyEntry(keyward.Current)), Roles: keyWrite,
-		Versions: keyVersions(nil, func(v keyward.Version) *schema.Schema { return withKey(keyEntry(v)) }),
+		Result: withKey(keyEntrySchema(keyward.Current)), Roles: keyWrite,
+		Versions: keyVersions(nil, func(v keyward.Version) *schema.Schema { return withKey(keyEntrySchema(v)) }),
 		Audit:    auditName("Update API key", d.keyName),
 		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
 			var in service.KeyUpdate

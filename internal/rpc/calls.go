@@ -144,7 +144,13 @@ func (c *Conn) call(ctx context.Context, req *request, caller *keyward.Caller) (
 	if err != nil {
 		return nil, err
 	}
-	return c.run(ctx, spec, &Call{Conn: c, Spec: spec, Caller: caller, Params: params})
+	result, err = c.run(ctx, spec, &Call{Conn: c, Spec: spec, Caller: caller, Params: params})
+	if err != nil {
+		return nil, err
+	}
+	// Handlers return the newest version's shape; the registry's result
+	// schema of the caller's version says what it looks like there.
+	return schema.Cut(spec.Method.Result, spec.Result, result), nil
 }
 
 // run executes the handler. A panic fails only this call, with EFAULT

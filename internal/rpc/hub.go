@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/keyward/keyward"
+	"github.com/keyward/keyward/internal/schema"
 )
 
 // Hub fans events out to the connections subscribed to them. Events are
@@ -110,7 +111,8 @@ func (c *Conn) deliver(e keyward.Event) {
 		c.removeSubscriptions(ids, keyward.ErrNotAuthenticated)
 		return
 	}
-	if ev := c.srv.registry.Event(e.Collection); ev != nil && !ev.Allows(caller.Roles) {
+	ev := c.srv.registry.Event(e.Collection)
+	if ev != nil && !ev.Allows(caller.Roles) {
 		c.removeSubscriptions(ids, keyward.ErrNotAuthorized)
 		return
 	}
@@ -118,12 +120,12 @@ func (c *Conn) deliver(e keyward.Event) {
 	if e.ID != nil {
 		params["id"] = e.ID
 	}
-	if e.Fields != nil {
-		fields, ok := e.Fields(keyward.NewContext(ctx, caller), caller)
+	if e.Entity != nil && ev != nil && ev.Render != nil {
+		fields, ok := ev.Render(keyward.NewContext(ctx, caller), caller, e.Entity)
 		if !ok {
 			return
 		}
-		params["fields"] = fields
+		params["fields"] = schema.Cut(ev.Fields, ev.FieldsFor(caller.Version), fields)
 	}
 	if msg, err := appendNotification(nil, "collection_update", params); err == nil && c.send(msg) {
 		c.srv.obs.EventSent()

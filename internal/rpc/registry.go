@@ -104,8 +104,22 @@ type Event struct {
 	Description string
 	// Roles grant the event; empty means any authenticated caller.
 	Roles []keyward.Role
-	// Fields is the schema of added/changed fields; nil if it emits nothing.
-	Fields *schema.Schema
+	// Fields is the schema of added/changed fields in the newest version;
+	// nil if it emits nothing. Versions overrides it per API version: the
+	// hub cuts the rendered fields to the subscriber's version.
+	Fields   *schema.Schema
+	Versions map[keyward.Version]*schema.Schema
+	// Render turns the event's entity into its fields as caller may see
+	// them (in the newest version's shape), or ok=false when it may not.
+	Render func(ctx context.Context, c *keyward.Caller, entity any) (fields any, ok bool)
+}
+
+// FieldsFor returns the fields schema of the event on version v.
+func (e *Event) FieldsFor(v keyward.Version) *schema.Schema {
+	if s, ok := e.Versions[v]; ok {
+		return s
+	}
+	return e.Fields
 }
 
 // Registry holds every method and event of every served version.

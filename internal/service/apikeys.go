@@ -41,53 +41,24 @@ func (s *Service) KeyIDsByUser(ctx context.Context) (map[int64][]int64, error) {
 	return s.cfg.Keys.KeyIDsByUser(ctx)
 }
 
-// View returns how keys look to the caller: redacted without API_KEY_WRITE
-// (FULL_ADMIN includes it), shaped for its API version.
+// View returns how keys look to the caller: keyhash redacted without
+// API_KEY_WRITE (FULL_ADMIN includes it). Commands run by the operator
+// (no caller) see everything.
 func View(c *keyward.Caller) keyward.KeyView {
 	if c == nil {
-		return keyward.KeyView{RevokedReason: true}
+		return keyward.KeyView{}
 	}
-	return keyward.KeyView{Redact: !c.Roles.Has(keyward.APIKeyWrite), RevokedReason: c.Version != keyward.V25_04}
+	return keyward.KeyView{Redact: !c.Roles.Has(keyward.APIKeyWrite)}
 }
 
-// KeyEntry renders a key as api_key.get_instance returns it to a caller
-// with the given view (api-keys.md 2); the owner's name comes from the
-// accounts.
-func (s *Service) KeyEntry(k *keyward.APIKey, v keyward.KeyView) map[string]any {
-	var username any
-	if u := s.Accounts().User(k.UserID); u != nil {
-		username = u.Username
-	}
-	var expires any
-	if k.ExpiresAt != nil {
-		expires = *k.ExpiresAt
-	}
-	e := map[string]any{
-		"id": k.ID, "name": k.Name, "username": username, "user_identifier": k.UserID, "keyhash": k.Hash,
-		"created_at": k.CreatedAt, "expires_at": expires, "local": true, "revoked": k.Revoked,
-	}
-	if v.Redact {
-		e["keyhash"] = Redacted
-	}
-	if v.RevokedReason {
-		var reason any
-		if k.Revoked {
-			reason = k.RevokedReason
-		}
-		e["revoked_reason"] = reason
-	} else if username == nil {
-		e["username"] = ""
-	}
-	return e
-}
-
-// QueryKeys runs api_key.query for the caller in SQL.
+// QueryKeys runs api_key.query for the caller in SQL; entries have the
+// newest version's shape.
 func (s *Service) QueryKeys(ctx context.Context, f *query.Filter, o *query.Options) (any, error) {
 	return s.cfg.Keys.QueryKeys(ctx, View(keyward.CallerFrom(ctx)), f, o)
 }
 
-// GetKey returns one key entry for the caller, or the not-found error.
-func (s *Service) GetKey(ctx context.Context, id int64) (map[string]any, error) {
+// GetKey returns one key, or the not-found error.
+func (s *Service) GetKey(ctx context.Context, id int64) (*keyward.APIKey, error) {
 	k, err := s.cfg.Keys.FindKey(ctx, id)
 	if err != nil {
 		return nil, err
@@ -95,7 +66,7 @@ func (s *Service) GetKey(ctx context.Context, id int64) (map[string]any, error) 
 	if k == nil {
 		return nil, keyward.NotFound("ApiKey", id)
 	}
-	return s.KeyEntry(k, View(keyward.CallerFrom(ctx))), nil
+	return k, nil
 }
 
 // callerName is the caller's current username, or "" outside a session
@@ -166,7 +137,7 @@ func (s *Service) CreateKey(ctx context.Context, in KeyCreate) (*keyward.APIKey,
 		}
 		k.UserID = owner.ID
 		return tx.Create(ctx, k)
-	}, func() { s.keyChanged(k, "added") })
+	}, func() { s.keyChanged(k, keyward.EventAdded) })
 	if err != nil {
 		return nil, "", err
 	}

@@ -55,7 +55,7 @@ func (s *Service) UpdateKey(ctx context.Context, id int64, in KeyUpdate) (before
 		}
 		before, after = old, &k
 		return tx.Update(ctx, &k)
-	}, func() { s.keyChanged(after, "changed") })
+	}, func() { s.keyChanged(after, keyward.EventChanged) })
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -108,7 +108,7 @@ func (s *Service) manageable(ctx context.Context, tx keyward.KeyTx, c *keyward.C
 
 // keyChanged records a committed change: the cached state sessions are
 // checked against, the event, and the end of sessions the change ends.
-func (s *Service) keyChanged(k *keyward.APIKey, msg string) {
+func (s *Service) keyChanged(k *keyward.APIKey, msg keyward.EventMsg) {
 	s.keyCache.put(k)
 	s.publishKey(k, msg)
 	s.endKeySessions(k.ID)
@@ -117,18 +117,16 @@ func (s *Service) keyChanged(k *keyward.APIKey, msg string) {
 // keyRemoved records a deleted key.
 func (s *Service) keyRemoved(id int64) {
 	s.keyCache.remove(id)
-	s.publish(keyward.Event{Collection: "api_key.query", Msg: "removed", ID: id})
+	s.publish(keyward.Event{Collection: keyward.CollectionAPIKeys, Msg: keyward.EventRemoved, ID: id})
 	s.endKeySessions(id)
 }
 
-// publishKey sends an added or changed event; each subscriber sees the
-// entry as api_key.get_instance would show it to them, never with a key.
-func (s *Service) publishKey(k *keyward.APIKey, msg string) {
+// publishKey sends an added or changed event with a copy of the key; the
+// API layer renders it for each subscriber as api_key.get_instance would,
+// never with a raw key.
+func (s *Service) publishKey(k *keyward.APIKey, msg keyward.EventMsg) {
 	cp := *k
-	s.publish(keyward.Event{Collection: "api_key.query", Msg: msg, ID: k.ID,
-		Fields: func(_ context.Context, c *keyward.Caller) (any, bool) {
-			return s.KeyEntry(&cp, View(c)), true
-		}})
+	s.publish(keyward.Event{Collection: keyward.CollectionAPIKeys, Msg: msg, ID: k.ID, Entity: &cp})
 }
 
 func (s *Service) publish(e keyward.Event) {

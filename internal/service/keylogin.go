@@ -133,7 +133,7 @@ func (s *Service) insecureUse(ctx context.Context, a *keyAttempt) (*keyward.Sess
 	reject := s.cfg.InsecureKeyPolicy == "reject"
 	var after func()
 	if !reject {
-		after = func() { s.keyChanged(&k, "changed") }
+		after = func() { s.keyChanged(&k, keyward.EventChanged) }
 	}
 	err := s.writeKeys(context.WithoutCancel(ctx), func(tx keyward.KeyTx) error {
 		if reject {
@@ -169,7 +169,7 @@ func (s *Service) upgradeHash(ctx context.Context, k *keyward.APIKey, secret str
 		return tx.Update(ctx, &up)
 	}, func() {
 		if updated {
-			s.keyChanged(&up, "changed")
+			s.keyChanged(&up, keyward.EventChanged)
 		}
 	})
 	if err != nil || !updated {

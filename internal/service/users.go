@@ -173,7 +173,7 @@ func (s *Service) userRenamed(ctx context.Context, userID int64) {
 	}
 	for _, id := range ids[userID] {
 		if k, err := s.key(ctx, id); err == nil && k != nil {
-			s.publishKey(k, "changed")
+			s.publishKey(k, keyward.EventChanged)
 		}
 	}
 }

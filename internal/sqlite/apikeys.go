@@ -152,9 +152,7 @@ func keyTable(v keyward.KeyView) *query.Table {
 		{Name: "expires_at", Expr: "k.expires_at", Type: query.DateTime, Nullable: true},
 		{Name: "local", Expr: "1", Type: query.Bool},
 		{Name: "revoked", Expr: "k.revoked", Type: query.Bool},
-	}
-	if v.RevokedReason {
-		cols = append(cols, query.Column{Name: "revoked_reason", Expr: "k.revoked_reason", Type: query.Text, Nullable: true})
+		{Name: "revoked_reason", Expr: "k.revoked_reason", Type: query.Text, Nullable: true},
 	}
 	return &query.Table{Columns: cols, DefaultOrder: "k.id"}
 }

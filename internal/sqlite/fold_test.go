@@ -26,7 +26,7 @@ var (
 		"σ", "Σ", "ς", "𐐨", "ⱥ", "Μ", "a\x00", "adm", "ſ", "S", "kelvin", "ADMİN", "Key-ẞ"}
 )
 
-var allFields = keyward.KeyView{Redact: true, RevokedReason: true}
+var allFields = keyward.KeyView{Redact: true}
 
 // searchFilterList returns the case-insensitive conditions on text p that
 // the folded copies serve.
