@@ -45,6 +45,7 @@ func Register(r *rpc.Registry, d *Deps) {
 	reg(d.auditMethod())
 	reg(d.keyMethods()...)
 	reg(d.alertMethod())
+	checkExamples(r)
 	r.RegisterEvent(jobsEvent)
 	r.RegisterEvent(&rpc.Event{
 		Name:        keyward.CollectionAPIKeys,

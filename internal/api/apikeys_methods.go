@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/keyward/keyward"
 	"github.com/keyward/keyward/internal/rpc"
@@ -58,12 +59,12 @@ func (d *Deps) keyCreateMethod() *rpc.Method {
 		Result: withKey(keyEntrySchema(keyward.Current)), Roles: keyWrite,
 		Versions: keyVersions(nil, func(v keyward.Version) *schema.Schema { return withKey(keyEntrySchema(v)) }),
 		Audit:    auditName("Create API key", func(p []any) string { return paramField(p, 0, "name") }),
-		Errors: []rpc.ErrorDoc{{Code: rpc.CodeInvalidParams, Errno: keyward.EINVAL, Message: "name must be unique"},
+		Errors: []rpc.ErrorDoc{{Code: rpc.CodeInvalidParams, Errno: keyward.EINVAL, Message: service.MsgNameTaken},
 			{Code: rpc.CodeInvalidParams, Errno: keyward.EINVAL, Message: service.ErrBlankName},
-			{Code: rpc.CodeInvalidParams, Errno: keyward.EINVAL, Message: "Expiration date is in the past"},
-			{Code: rpc.CodeInvalidParams, Errno: keyward.EINVAL, Message: "User does not exist."},
-			{Code: rpc.CodeInvalidParams, Errno: keyward.EINVAL, Message: "User lacks privilege role membership."},
-			{Code: rpc.CodeCallError, Errno: keyward.EACCES, Message: "<caller>: authenticated user lacks privileges to create or modify API keys of other users."}},
+			{Code: rpc.CodeInvalidParams, Errno: keyward.EINVAL, Message: service.MsgExpiryPast},
+			{Code: rpc.CodeInvalidParams, Errno: keyward.EINVAL, Message: service.MsgNoSuchOwner},
+			{Code: rpc.CodeInvalidParams, Errno: keyward.EINVAL, Message: service.MsgOwnerWithoutRoles},
+			{Code: rpc.CodeCallError, Errno: keyward.EACCES, Message: fmt.Sprintf(service.MsgNotOwner, "<caller>")}},
 		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
 			var in service.KeyCreate
 			if err := schema.Decode(c.Params[0], &in); err != nil {

@@ -89,3 +89,13 @@ func withExamples(ms []*rpc.Method) []*rpc.Method {
 	}
 	return ms
 }
+
+// checkExamples panics at start-up on examples of a method the registry
+// does not have: a mistyped name would otherwise drop them silently.
+func checkExamples(r *rpc.Registry) {
+	for name := range examples {
+		if !r.Exists(name) {
+			panic("api: examples for a method that does not exist: " + name)
+		}
+	}
+}

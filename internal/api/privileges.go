@@ -6,6 +6,7 @@ import (
 	"github.com/keyward/keyward"
 	"github.com/keyward/keyward/internal/rpc"
 	"github.com/keyward/keyward/internal/schema"
+	"github.com/keyward/keyward/internal/service"
 )
 
 var roleEntry = schema.Object(
@@ -98,7 +99,7 @@ func (d *Deps) privilegeMethods() []*rpc.Method {
 		Name: "privilege.delete", Summary: "Delete a privilege.", Description: "Deletes a privilege; built-in privileges cannot be deleted.",
 		Params: []schema.Field{schema.Req("id", schema.Int())}, Result: schema.Const(true), Roles: write,
 		Audit:  auditName("Delete privilege", d.privilegeName),
-		Errors: []rpc.ErrorDoc{{Code: rpc.CodeCallError, Errno: keyward.EPERM, Message: "[EPERM] Unable to delete built-in privilege"}},
+		Errors: []rpc.ErrorDoc{{Code: rpc.CodeCallError, Errno: keyward.EPERM, Message: service.ErrBuiltinPrivilege.Reason()}},
 		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
 			if _, err := d.Svc.DeletePrivilege(ctx, c.Params[0].(int64)); err != nil {
 				return nil, err

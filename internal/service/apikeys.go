@@ -87,7 +87,7 @@ func checkOwnership(c *keyward.Caller, owner *keyward.User) error {
 	if c == nil || c.Session == nil || c.Roles.Has(keyward.APIKeyWrite) || (owner != nil && owner.ID == c.Session.UserID) {
 		return nil
 	}
-	return keyward.Errorf(keyward.EACCES, "%s: authenticated user lacks privileges to create or modify API keys of other users.", callerName(c))
+	return keyward.Errorf(keyward.EACCES, MsgNotOwner, callerName(c))
 }
 
 // checkEscalation applies Keyward's escalation rule: without FULL_ADMIN, a
@@ -125,9 +125,9 @@ func (s *Service) CreateKey(ctx context.Context, in KeyCreate) (*keyward.APIKey,
 		}
 		checkExpiry(v, "api_key_create", in.ExpiresAt, now)
 		if owner == nil {
-			v.Add("api_key_create", "User does not exist.")
+			v.Add("api_key_create", MsgNoSuchOwner)
 		} else if s.Roles(owner.ID).Empty() {
-			v.Add("api_key_create", "User lacks privilege role membership.")
+			v.Add("api_key_create", MsgOwnerWithoutRoles)
 		}
 		if err := v.Err(); err != nil {
 			return err
@@ -152,9 +152,19 @@ func truncated(t *time.Time) *time.Time {
 	return &x
 }
 
-// ErrBlankName is the text for a key name of nothing but spaces (names
-// are stored without leading and trailing white space).
-const ErrBlankName = "name must contain a non-space character"
+// The texts of the key rules' refusals (api-keys.md), also documented by
+// the API's method entries.
+const (
+	// ErrBlankName refuses a key name of nothing but spaces (names are
+	// stored without leading and trailing white space).
+	ErrBlankName         = "name must contain a non-space character"
+	MsgNameTaken         = "name must be unique"
+	MsgExpiryPast        = "Expiration date is in the past"
+	MsgNoSuchOwner       = "User does not exist."
+	MsgOwnerWithoutRoles = "User lacks privilege role membership."
+	// MsgNotOwner is an EACCES text; %s is the caller's username.
+	MsgNotOwner = "%s: authenticated user lacks privileges to create or modify API keys of other users."
+)
 
 // checkName refuses a blank name (already trimmed) and a taken one.
 func checkName(ctx context.Context, tx keyward.KeyTx, v *keyward.ValidationError, attr, name string, except int64) error {
@@ -167,14 +177,14 @@ func checkName(ctx context.Context, tx keyward.KeyTx, v *keyward.ValidationError
 		return err
 	}
 	if taken {
-		v.Add(attr, "name must be unique")
+		v.Add(attr, MsgNameTaken)
 	}
 	return nil
 }
 
 func checkExpiry(v *keyward.ValidationError, attr string, t *time.Time, now time.Time) {
 	if t != nil && t.Before(now.Truncate(time.Second)) {
-		v.Add(attr, "Expiration date is in the past")
+		v.Add(attr, MsgExpiryPast)
 	}
 }
 

@@ -8,6 +8,9 @@ import (
 	"github.com/keyward/keyward"
 )
 
+// ErrBuiltinPrivilege refuses to delete a built-in privilege.
+var ErrBuiltinPrivilege = keyward.Errorf(keyward.EPERM, "Unable to delete built-in privilege")
+
 // ErrAdminSetUp refuses a second first-run setup.
 var ErrAdminSetUp = keyward.Errorf(keyward.EEXIST, "Local administrator is already set up")
 
@@ -103,7 +106,7 @@ func (s *Service) DeletePrivilege(ctx context.Context, id int64) (*keyward.Privi
 			return keyward.NotFound("Privilege", id)
 		}
 		if BuiltinPrivilege(p) {
-			return keyward.Errorf(keyward.EPERM, "Unable to delete built-in privilege")
+			return ErrBuiltinPrivilege
 		}
 		out = p
 		return tx.DeletePrivilege(ctx, id)
