@@ -103,7 +103,7 @@ func allowlist(reg *rpc.Registry, roles keyward.RoleSet) []any {
 		}
 	}
 	for _, e := range reg.Events() {
-		if len(e.Roles) > 0 && roles.HasAny(keyward.Roles(e.Roles...)) {
+		if len(e.Roles) > 0 && e.Allows(roles) {
 			list = append(list, entry{"SUBSCRIBE", e.Name})
 		}
 	}
