@@ -11,8 +11,9 @@ import (
 	"github.com/keyward/keyward/internal/service"
 )
 
-// Deps are what the handlers need from the rest of the server.
-type Deps struct {
+// Handlers is the set of method handlers (their methods build the
+// registry entries) and what they need from the rest of the server.
+type Handlers struct {
 	Svc *service.Service
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -23,7 +24,7 @@ type Deps struct {
 	Timezone string
 }
 
-func (d *Deps) now() time.Time {
+func (d *Handlers) now() time.Time {
 	if d.Now == nil {
 		return time.Now()
 	}
@@ -31,7 +32,7 @@ func (d *Deps) now() time.Time {
 }
 
 // Register adds every public method and event to r.
-func Register(r *rpc.Registry, d *Deps) {
+func Register(r *rpc.Registry, d *Handlers) {
 	reg := func(ms ...*rpc.Method) { r.Register(withExamples(ms)...) }
 	reg(coreMethods(r)...)
 	reg(d.systemMethods()...)

@@ -64,7 +64,7 @@ var (
 	keyWrite = []keyward.Role{keyward.APIKeyWrite, keyward.ReadonlyAdmin}
 )
 
-func (d *Deps) keyName(params []any) string {
+func (d *Handlers) keyName(params []any) string {
 	if id, ok := paramID(params, 0); ok {
 		if k, err := d.Svc.GetKey(context.Background(), id); err == nil {
 			return k.Name
@@ -76,7 +76,7 @@ func (d *Deps) keyName(params []any) string {
 // keyEntry renders a key as the newest version's api_key entry for a
 // caller with view v (the engine cuts it to the caller's version); the
 // owner's name comes from the accounts.
-func (d *Deps) keyEntry(k *keyward.APIKey, v keyward.KeyView) map[string]any {
+func (d *Handlers) keyEntry(k *keyward.APIKey, v keyward.KeyView) map[string]any {
 	var username, expires, reason any
 	if u := d.Svc.Accounts().User(k.UserID); u != nil {
 		username = u.Username
@@ -99,7 +99,7 @@ func (d *Deps) keyEntry(k *keyward.APIKey, v keyward.KeyView) map[string]any {
 
 // renderKeyEvent renders the key of an api_key.query event for a
 // subscriber.
-func (d *Deps) renderKeyEvent(_ context.Context, c *keyward.Caller, entity any) (any, bool) {
+func (d *Handlers) renderKeyEvent(_ context.Context, c *keyward.Caller, entity any) (any, bool) {
 	k, ok := entity.(*keyward.APIKey)
 	if !ok {
 		return nil, false
@@ -108,7 +108,7 @@ func (d *Deps) renderKeyEvent(_ context.Context, c *keyward.Caller, entity any) 
 }
 
 // keyResult renders a key for the caller, with the raw key when given.
-func (d *Deps) keyResult(c *rpc.Call, k *keyward.APIKey, raw string) map[string]any {
+func (d *Handlers) keyResult(c *rpc.Call, k *keyward.APIKey, raw string) map[string]any {
 	e := d.keyEntry(k, service.View(c.Caller))
 	if raw != "" {
 		e["key"] = raw

@@ -10,7 +10,7 @@ import (
 	"github.com/keyward/keyward/internal/service"
 )
 
-func (d *Deps) keyMethods() []*rpc.Method {
+func (d *Handlers) keyMethods() []*rpc.Method {
 	cur := keyEntrySchema(keyward.Current)
 	return []*rpc.Method{{
 		Name: "api_key.query", Summary: "Query API keys.",
@@ -50,7 +50,7 @@ func (d *Deps) keyMethods() []*rpc.Method {
 	}, d.keyCreateMethod(), d.keyUpdateMethod(), d.keyDeleteMethod()}
 }
 
-func (d *Deps) keyCreateMethod() *rpc.Method {
+func (d *Handlers) keyCreateMethod() *rpc.Method {
 	return &rpc.Method{
 		Name: "api_key.create", Summary: "Create an API key.",
 		Description: "Creates a key for a user and returns its entry with `key`, the raw key, shown only here. " +
@@ -79,7 +79,7 @@ func (d *Deps) keyCreateMethod() *rpc.Method {
 	}
 }
 
-func (d *Deps) keyUpdateMethod() *rpc.Method {
+func (d *Handlers) keyUpdateMethod() *rpc.Method {
 	return &rpc.Method{
 		Name: "api_key.update", Summary: "Change, renew or reset an API key.",
 		Description: "Renames a key or changes its expiry (at once, also for open sessions). With `reset: true` " +
@@ -103,7 +103,7 @@ func (d *Deps) keyUpdateMethod() *rpc.Method {
 	}
 }
 
-func (d *Deps) keyDeleteMethod() *rpc.Method {
+func (d *Handlers) keyDeleteMethod() *rpc.Method {
 	return &rpc.Method{
 		Name: "api_key.delete", Summary: "Delete an API key.",
 		Description: "Deletes a key; sessions opened with it end (a session may delete its own key: it gets `true`, then its session ends).",
@@ -119,7 +119,7 @@ func (d *Deps) keyDeleteMethod() *rpc.Method {
 	}
 }
 
-func (d *Deps) alertMethod() *rpc.Method {
+func (d *Handlers) alertMethod() *rpc.Method {
 	return &rpc.Method{
 		Name: "alert.list", Summary: "List the current alerts.",
 		Description: "ApiKeyRevoked alerts while a key is revoked; ApiKeyInsecureUse alerts after a key was refused over an insecure transport under the reject policy, until it is reset or deleted.",

@@ -11,7 +11,7 @@ import (
 
 var errRemoteController = keyward.Errorf(keyward.EOPNOTSUPP, "remote_controller: not supported by this server")
 
-func (d *Deps) auditMethod() *rpc.Method {
+func (d *Handlers) auditMethod() *rpc.Method {
 	data := schema.Object(
 		schema.Opt("services", schema.List(schema.Enum("MIDDLEWARE", "SMB", "SUDO", "SYSTEM")), []any{"MIDDLEWARE", "SUDO"}),
 		schema.Opt("query-filters", filtersSchema, []any{}),

@@ -35,7 +35,7 @@ var userInfoSchema = schema.Object(
 ).Named("UserInfo")
 
 // userInfo renders the auth.me object (accounts.md 11).
-func (d *Deps) userInfo(reg *rpc.Registry, sess *keyward.Session) map[string]any {
+func (d *Handlers) userInfo(reg *rpc.Registry, sess *keyward.Session) map[string]any {
 	acc := d.Svc.Accounts()
 	u := acc.User(sess.UserID)
 	if u == nil || u.Stamp != sess.UserStamp {
@@ -117,7 +117,7 @@ func allowlist(reg *rpc.Registry, roles keyward.RoleSet) []any {
 	return out
 }
 
-func (d *Deps) sessionMethods() []*rpc.Method {
+func (d *Handlers) sessionMethods() []*rpc.Method {
 	return []*rpc.Method{{
 		Name:        "auth.me",
 		Summary:     "Describe the logged-in user.",

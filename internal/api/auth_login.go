@@ -43,7 +43,7 @@ var loginResult = schema.AnyOf(
 
 var errOTP = keyward.Errorf(keyward.EINVAL, "OTP_TOKEN: no authentication in progress")
 
-func (d *Deps) loginExMethod() *rpc.Method {
+func (d *Handlers) loginExMethod() *rpc.Method {
 	return &rpc.Method{
 		Name:    "auth.login_ex",
 		Summary: "Log in with a password, an API key or a token.",
@@ -63,7 +63,7 @@ func (d *Deps) loginExMethod() *rpc.Method {
 	}
 }
 
-func (d *Deps) loginEx(ctx context.Context, c *rpc.Call) (any, error) {
+func (d *Handlers) loginEx(ctx context.Context, c *rpc.Call) (any, error) {
 	var in struct {
 		Mechanism    string `json:"mechanism"`
 		Username     string `json:"username"`
@@ -103,7 +103,7 @@ func (d *Deps) loginEx(ctx context.Context, c *rpc.Call) (any, error) {
 
 // establish makes sess, which the service has installed on the
 // connection, the caller of the rest of this call.
-func (d *Deps) establish(c *rpc.Call, sess *keyward.Session) {
+func (d *Handlers) establish(c *rpc.Call, sess *keyward.Session) {
 	c.Caller.Session = sess
 	c.Caller.Username = sess.Username
 	c.Caller.Roles = d.Svc.Roles(sess.UserID)
@@ -111,7 +111,7 @@ func (d *Deps) establish(c *rpc.Call, sess *keyward.Session) {
 
 // boolLogin finishes the bool login methods: false after the delay, or
 // true with the session established.
-func (d *Deps) boolLogin(ctx context.Context, c *rpc.Call, sess *keyward.Session, resp string) (any, error) {
+func (d *Handlers) boolLogin(ctx context.Context, c *rpc.Call, sess *keyward.Session, resp string) (any, error) {
 	if resp != service.Success {
 		d.Svc.FailDelay(ctx)
 		return false, nil
@@ -120,7 +120,7 @@ func (d *Deps) boolLogin(ctx context.Context, c *rpc.Call, sess *keyward.Session
 	return true, nil
 }
 
-func (d *Deps) loginMethods() []*rpc.Method {
+func (d *Handlers) loginMethods() []*rpc.Method {
 	boolResult := schema.Bool().Desc("Whether the login succeeded.")
 	return []*rpc.Method{d.loginExMethod(), {
 		Name:        "auth.login",

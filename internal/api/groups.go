@@ -59,7 +59,7 @@ func groupEntries(acc *keyward.Accounts) []map[string]any {
 	return out
 }
 
-func (d *Deps) groupMethods() []*rpc.Method {
+func (d *Handlers) groupMethods() []*rpc.Method {
 	read := []keyward.Role{keyward.AccountRead}
 	return []*rpc.Method{{
 		Name: "group.query", Summary: "Query groups.", Description: "Queries local groups (query method).",

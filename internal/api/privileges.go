@@ -30,7 +30,7 @@ func roleEntries() []map[string]any {
 	return out
 }
 
-func (d *Deps) privilegeName(params []any) string {
+func (d *Handlers) privilegeName(params []any) string {
 	if id, ok := paramID(params, 0); ok {
 		if p := d.Svc.Accounts().Privilege(id); p != nil {
 			return p.Name
@@ -39,11 +39,11 @@ func (d *Deps) privilegeName(params []any) string {
 	return ""
 }
 
-func (d *Deps) privilegeResult(id int64) (any, error) {
+func (d *Handlers) privilegeResult(id int64) (any, error) {
 	return getInstance("Privilege", privilegeEntries(d.Svc.Accounts()), id, nil)
 }
 
-func (d *Deps) privilegeMethods() []*rpc.Method {
+func (d *Handlers) privilegeMethods() []*rpc.Method {
 	read, write := []keyward.Role{keyward.PrivilegeRead}, []keyward.Role{keyward.PrivilegeWrite}
 	return []*rpc.Method{{
 		Name: "privilege.query", Summary: "Query privileges.", Description: "Queries privileges: mappings from local groups (by gid) to roles.",

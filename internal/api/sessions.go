@@ -20,7 +20,7 @@ var sessionEntry = schema.Object(
 ).Named("Session")
 
 // sessionEntries lists the sessions of every connection, shaped for v.
-func (d *Deps) sessionEntries(srv *rpc.Server, current *rpc.Conn, v keyward.Version) []map[string]any {
+func (d *Handlers) sessionEntries(srv *rpc.Server, current *rpc.Conn, v keyward.Version) []map[string]any {
 	var out []map[string]any
 	for _, c := range srv.Conns() {
 		s := c.Session()
@@ -38,7 +38,7 @@ func (d *Deps) sessionEntries(srv *rpc.Server, current *rpc.Conn, v keyward.Vers
 	return out
 }
 
-func (d *Deps) sessionAdminMethods() []*rpc.Method {
+func (d *Handlers) sessionAdminMethods() []*rpc.Method {
 	return []*rpc.Method{{
 		Name:        "auth.sessions",
 		Summary:     "List the sessions.",

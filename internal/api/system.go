@@ -12,7 +12,7 @@ import (
 // API version so clients parsing the first N.N.N treat Keyward as 25.10.
 const SystemVersion = "Keyward-25.10.0-" + keyward.ProductVersion
 
-func (d *Deps) systemMethods() []*rpc.Method {
+func (d *Handlers) systemMethods() []*rpc.Method {
 	return []*rpc.Method{{
 		Name:        "system.version",
 		Inline:      true,
@@ -39,7 +39,7 @@ func (d *Deps) systemMethods() []*rpc.Method {
 	}}
 }
 
-func (d *Deps) systemInfo(context.Context, *rpc.Call) (any, error) {
+func (d *Handlers) systemInfo(context.Context, *rpc.Call) (any, error) {
 	now := d.now()
 	return map[string]any{
 		"version":         SystemVersion,

@@ -55,7 +55,7 @@ var userUpdateSchema = schema.Object(
 ).Named("UserUpdate")
 
 // userEntries renders every user as user.query returns them.
-func (d *Deps) userEntries(ctx context.Context) ([]map[string]any, error) {
+func (d *Handlers) userEntries(ctx context.Context) ([]map[string]any, error) {
 	acc := d.Svc.Accounts()
 	keys, err := d.Svc.KeyIDsByUser(ctx)
 	if err != nil {
@@ -129,7 +129,7 @@ func paramID(params []any, i int) (int64, bool) {
 	return 0, false
 }
 
-func (d *Deps) userName(params []any) string {
+func (d *Handlers) userName(params []any) string {
 	if id, ok := paramID(params, 0); ok {
 		if u := d.Svc.Accounts().User(id); u != nil {
 			return u.Username
@@ -138,7 +138,7 @@ func (d *Deps) userName(params []any) string {
 	return ""
 }
 
-func (d *Deps) userResult(ctx context.Context, id int64) (any, error) {
+func (d *Handlers) userResult(ctx context.Context, id int64) (any, error) {
 	entries, err := d.userEntries(ctx)
 	if err != nil {
 		return nil, err
@@ -146,7 +146,7 @@ func (d *Deps) userResult(ctx context.Context, id int64) (any, error) {
 	return getInstance("User", entries, id, nil)
 }
 
-func (d *Deps) userMethods() []*rpc.Method {
+func (d *Handlers) userMethods() []*rpc.Method {
 	read, write := []keyward.Role{keyward.AccountRead}, []keyward.Role{keyward.AccountWrite}
 	return []*rpc.Method{{
 		Name: "user.query", Summary: "Query users.", Description: "Queries local users (query method).",

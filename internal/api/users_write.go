@@ -9,7 +9,7 @@ import (
 	"github.com/keyward/keyward/internal/service"
 )
 
-func (d *Deps) userUpdateMethod(roles []keyward.Role) *rpc.Method {
+func (d *Handlers) userUpdateMethod(roles []keyward.Role) *rpc.Method {
 	return &rpc.Method{
 		Name: "user.update", Summary: "Change a user.",
 		Description: "Changes the given fields of a user. Locking a user, or leaving it without roles, ends its sessions. " +
@@ -31,7 +31,7 @@ func (d *Deps) userUpdateMethod(roles []keyward.Role) *rpc.Method {
 	}
 }
 
-func (d *Deps) userDeleteMethod(roles []keyward.Role) *rpc.Method {
+func (d *Handlers) userDeleteMethod(roles []keyward.Role) *rpc.Method {
 	return &rpc.Method{
 		Name: "user.delete", Summary: "Delete a user.",
 		Description: "Deletes a user, its sessions and all its API keys; with `delete_group` (the default) also its " +
@@ -51,7 +51,7 @@ func (d *Deps) userDeleteMethod(roles []keyward.Role) *rpc.Method {
 	}
 }
 
-func (d *Deps) setupMethods() []*rpc.Method {
+func (d *Handlers) setupMethods() []*rpc.Method {
 	return []*rpc.Method{{
 		Name: "user.has_local_administrator_set_up", Summary: "Tell whether first-run setup is done.",
 		Description: "True when at least one local administrator exists (an unlocked, password-enabled member of a group of the Local Administrator privilege).",

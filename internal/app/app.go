@@ -111,7 +111,7 @@ func (a *App) build(ctx context.Context) error {
 	}
 	reg := rpc.NewRegistry()
 	host, _ := os.Hostname()
-	api.Register(reg, &api.Deps{Svc: svc, Now: a.now, Started: a.now(), Hostname: host, Timezone: a.cfg.Zone()})
+	api.Register(reg, &api.Handlers{Svc: svc, Now: a.now, Started: a.now(), Hostname: host, Timezone: a.cfg.Zone()})
 	a.rpc = rpc.NewServer(rpc.Config{
 		Registry:  reg,
 		Logger:    a.log,

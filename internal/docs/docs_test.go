@@ -26,7 +26,7 @@ import (
 func MustOpenDocs(tb testing.TB, extra ...*rpc.Method) (*httptest.Server, *rpc.Registry) {
 	tb.Helper()
 	reg := rpc.NewRegistry()
-	api.Register(reg, &api.Deps{})
+	api.Register(reg, &api.Handlers{})
 	reg.Register(extra...)
 	srv := httptest.NewServer(docs.Handler(reg, docs.Settings{LoginFailDelay: "1s-2s", RateLimitCalls: 20}))
 	tb.Cleanup(srv.Close)
