@@ -132,6 +132,9 @@ func (s *Server) Serve(ws *websocket.Conn, v keyward.Version, g *Guest) {
 	if s.done {
 		s.mu.Unlock()
 		c.Close(websocket.StatusGoingAway, reasonShutdown)
+		// The caller drops the connection when Serve returns: wait for the
+		// close frame to go out first, as serve does.
+		c.waitClosed()
 		return
 	}
 	s.conns[c] = struct{}{}
