@@ -44,14 +44,15 @@ func (a *fakeAuthority) invalidate(user string) {
 	a.mu.Unlock()
 }
 
-// Refresh implements rpc.Authority.
+// Refresh implements rpc.Authority: the effective roles are the user's
+// roles with every role they include.
 func (a *fakeAuthority) Refresh(_ context.Context, s *keyward.Session, _ keyward.Origin) (string, keyward.RoleSet, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if s.Ended() || a.gone[s.Username] {
 		return "", 0, keyward.ErrNotAuthenticated
 	}
-	return s.Username, a.roles[s.Username], nil
+	return s.Username, a.roles[s.Username].Expand(), nil
 }
 
 // SessionEnded implements rpc.Authority.

@@ -53,8 +53,8 @@ func (f *fixture) methods() []*rpc.Method {
 			Handler: func(_ context.Context, c *rpc.Call) (any, error) { c.Conn.Unsubscribe(c.Params[0].(string)); return true, nil }},
 		{Name: "test.logout", Summary: "Ends the session silently.", Access: rpc.NeedLogin, Result: schema.Bool(),
 			Handler: func(_ context.Context, c *rpc.Call) (any, error) { return c.Conn.EndSession(c.Caller.Session, nil), nil }},
-		{Name: "test.terminate", Summary: "Ends the session and the connection.", Access: rpc.NeedLogin, Result: schema.Bool(),
-			Handler: func(_ context.Context, c *rpc.Call) (any, error) { return c.Conn.Terminate(c.Caller.Session), nil }},
+		{Name: "test.terminate", Summary: "Ends the session and the connection after answering.", Access: rpc.NeedLogin,
+			Result: schema.Bool(), Handler: terminate},
 		{Name: "test.big", Summary: "Returns a long string.", Access: rpc.NoAuth,
 			Params: []schema.Field{schema.Req("size", schema.Int())}, Result: schema.String(),
 			Handler: func(_ context.Context, c *rpc.Call) (any, error) { return strings.Repeat("x", int(c.Params[0].(int64))), nil }},
@@ -135,6 +135,13 @@ func fail(_ context.Context, c *rpc.Call) (any, error) {
 		return map[string]any{"ch": make(chan int)}, nil
 	}
 	return "no failure", nil
+}
+
+// terminate ends the session once the answer is queued, as
+// auth.terminate_session does for the caller's own session.
+func terminate(_ context.Context, c *rpc.Call) (any, error) {
+	c.Caller.Defer(func() { c.Conn.Terminate(c.Caller.Session) })
+	return true, nil
 }
 
 func audited(_ context.Context, c *rpc.Call) (any, error) {
