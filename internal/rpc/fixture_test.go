@@ -173,6 +173,13 @@ func (c *conn) nextMsg() *client.Response {
 	return &r
 }
 
+// nextAfter sends text and returns the next message, decoded.
+func (c *conn) nextAfter(text string) *client.Response {
+	c.t.Helper()
+	c.send(text)
+	return c.nextMsg()
+}
+
 // call makes a call and returns its answer, skipping notifications.
 func (c *conn) call(method string, params ...any) *client.Response {
 	c.t.Helper()
