@@ -1,8 +1,10 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,18 +30,31 @@ const MaxImportID = 1<<31 - 1
 
 // ImportKeys adds keys exported from TrueNAS in one transaction
 // (api-keys.md 17): ids, dates and PBKDF2 hashes are kept, so the keys'
-// holders keep using them; each skipped row gets one line saying why.
+// holders keep using them; each skipped row gets one line saying why, in
+// the order of rows.
+//
+// Rows are added in ascending id order whatever the order of the export:
+// adding an id raises the id sequence past it, and a lower id added after
+// it would be refused as one used before.
 func (s *Service) ImportKeys(ctx context.Context, rows []ImportRow) (imported int, skipped []string, err error) {
 	acc := s.Accounts()
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(rows[a].ID, rows[b].ID) })
 	err = s.writeKeys(ctx, func(tx keyward.KeyTx) error {
-		imported, skipped = 0, nil
-		for _, r := range rows {
-			why, err := s.importRow(ctx, tx, acc, r)
-			if err != nil {
+		why := make([]string, len(rows))
+		for _, i := range order {
+			var err error
+			if why[i], err = s.importRow(ctx, tx, acc, rows[i]); err != nil {
 				return err
 			}
-			if why != "" {
-				skipped = append(skipped, fmt.Sprintf("skipped key %d (%s): %s", r.ID, r.Name, why))
+		}
+		imported, skipped = 0, nil
+		for i, r := range rows {
+			if why[i] != "" {
+				skipped = append(skipped, fmt.Sprintf("skipped key %d (%s): %s", r.ID, r.Name, why[i]))
 			} else {
 				imported++
 			}
