@@ -53,8 +53,9 @@ func newFixture(t *testing.T, cfg rpc.Config) *fixture {
 	f.logins.entered = make(chan string, 16)
 	reg := rpc.NewRegistry()
 	reg.Register(f.methods()...)
-	reg.RegisterEvent(&rpc.Event{Name: "test.keys", Description: "Keys change.", Roles: []keyward.Role{keyward.APIKeyRead}})
-	reg.RegisterEvent(&rpc.Event{Name: "test.open", Description: "Anyone logged in sees it."})
+	for _, e := range testEvents() {
+		reg.RegisterEvent(e)
+	}
 	cfg.Registry, cfg.Logger, cfg.Authority = reg, f.logs.logger(), f.auth
 	cfg.Auditor, cfg.Observer = f.audit, f.obs
 	f.srv = rpc.NewServer(cfg)

@@ -165,3 +165,29 @@ func (f *fixture) describe(_ context.Context, c *rpc.Call) (any, error) {
 		"private":     c.Conn.Options().PrivateMethods,
 	}, nil
 }
+
+// testKey is the entity of test.keys events.
+type testKey struct {
+	ID     int64
+	Name   string
+	Hidden bool // no subscriber may see it
+}
+
+// testEvents returns the test events: test.keys, granted by API_KEY_READ,
+// renders a testKey for its subscriber and has no owner field on v25.04;
+// test.open goes to anyone logged in; test.bulk carries its entity as is.
+func testEvents() []*rpc.Event {
+	keyFields := schema.Object(schema.Req("id", schema.Int()), schema.Req("name", schema.String()), schema.Req("owner", schema.String()))
+	oldKeyFields := schema.Object(schema.Req("id", schema.Int()), schema.Req("name", schema.String()))
+	return []*rpc.Event{
+		{Name: "test.keys", Description: "Keys change.", Roles: []keyward.Role{keyward.APIKeyRead},
+			Fields: keyFields, Versions: map[keyward.Version]*schema.Schema{keyward.V25_04: oldKeyFields},
+			Render: func(_ context.Context, c *keyward.Caller, entity any) (any, bool) {
+				k := entity.(*testKey)
+				return map[string]any{"id": k.ID, "name": k.Name, "owner": c.Username}, !k.Hidden
+			}},
+		{Name: "test.open", Description: "Anyone logged in sees it."},
+		{Name: "test.bulk", Description: "Carries its entity.", Fields: schema.Any(),
+			Render: func(_ context.Context, _ *keyward.Caller, entity any) (any, bool) { return entity, true }},
+	}
+}
