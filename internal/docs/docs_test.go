@@ -2,6 +2,8 @@ package docs_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"html"
 	"io"
@@ -234,3 +236,38 @@ func resolveServerURL(t *testing.T, doc any, docURL string) {
 }
 
 func jsonText(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+// TestStyleAllowedByCSP finds the inlined style sheet of each kind of page
+// allowed by its SHA-256 in the page's Content-Security-Policy.
+func TestStyleAllowedByCSP(t *testing.T) {
+	srv, _ := MustOpenDocs(t)
+	for _, path := range []string{"", "roles.html", "methods/core.ping.html", "keyward-v25.10.0-docs.html"} {
+		_, page, h := fetch(t, srv.URL+"/api/docs/current/"+path)
+		_, rest, ok := strings.Cut(page, "<style>")
+		style, _, ok2 := strings.Cut(rest, "</style>")
+		if !ok || !ok2 || strings.Count(page, "<style") != 1 {
+			t.Fatalf("%s: not one <style> element", path)
+		}
+		sum := sha256.Sum256([]byte(style))
+		want := "style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "';"
+		if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, want) {
+			t.Fatalf("%s: CSP %q does not allow the style sheet (%s)", path, csp, want)
+		}
+	}
+}
+
+// TestTextEscaped registers a method whose texts hold markup and finds
+// them escaped on the index and the method's page.
+func TestTextEscaped(t *testing.T) {
+	m := &rpc.Method{Name: "test.markup", Summary: `<b>bold</b> & "quoted"`, Description: `<script>alert(1)</script>`,
+		Result: schema.String(), Access: rpc.NeedLogin, Handler: func(context.Context, *rpc.Call) (any, error) { return "", nil }}
+	srv, _ := MustOpenDocs(t, m)
+	_, index, _ := fetch(t, srv.URL+"/api/docs/current/")
+	_, page, _ := fetch(t, srv.URL+"/api/docs/current/methods/test.markup.html")
+	if strings.Contains(index, "<b>bold") || !strings.Contains(index, "&lt;b&gt;bold&lt;/b&gt; &amp; &#34;quoted&#34;") {
+		t.Fatal("the summary is not escaped on the index")
+	}
+	if strings.Contains(page, "<script>alert") || !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Fatal("the description is not escaped on the method's page")
+	}
+}

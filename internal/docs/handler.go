@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"html/template"
 	"net/http"
 	"strings"
 
@@ -29,8 +30,14 @@ func Handler(reg *rpc.Registry, set Settings) http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		body, ctype, ok := render(reg, set, v, label, name)
-		if !ok {
+		body, ctype, err := render(reg, set, &page{Version: v, Label: label}, name)
+		if err != nil {
+			// Only a bug of this package's templates gets here; the
+			// package's tests render every page of every version.
+			http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+			return
+		}
+		if body == nil {
 			http.NotFound(w, r)
 			return
 		}
@@ -47,74 +54,80 @@ func Handler(reg *rpc.Registry, set Settings) http.Handler {
 }
 
 // csp allows the pages' one style sheet, inlined, by its hash, and no
-// other inline style or script.
+// other inline style or script. The hash is taken from the embedded file
+// the pages inline, so the two cannot drift apart.
 var csp = func() string {
 	sum := sha256.Sum256([]byte(style))
 	return "default-src 'self'; connect-src 'self' ws: wss:; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) +
 		"'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 }()
 
-// render returns one page of a version, or false for an unknown one.
-func render(reg *rpc.Registry, set Settings, v keyward.Version, label, name string) ([]byte, string, bool) {
-	const html = "text/html; charset=utf-8"
-	p := &page{v: v, label: label}
-	switch {
-	case name == "":
-		indexPage(p, reg)
-		return []byte(frame(p, "Methods", name, p.b.String(), false)), html, true
-	case name == "openrpc.json":
-		b, _ := json.MarshalIndent(OpenRPC(reg, v), "", "  ")
-		return b, "application/json", true
-	case name == downloadName(v):
-		return []byte(single(reg, set, v, label)), html, true
-	case strings.HasPrefix(name, "methods/") && strings.HasSuffix(name, ".html"):
-		s := reg.Spec(v, strings.TrimSuffix(strings.TrimPrefix(name, "methods/"), ".html"))
-		if s == nil {
-			return nil, "", false
-		}
-		methodPage(p, s, true)
-		return []byte(frame(p, s.Name, name, p.b.String(), true)), html, true
+// render returns one page of a version and its content type, or a nil
+// body for an unknown page.
+func render(reg *rpc.Registry, set Settings, p *page, name string) ([]byte, string, error) {
+	if name == "openrpc.json" {
+		b, err := json.MarshalIndent(OpenRPC(reg, p.Version), "", "  ")
+		return b, "application/json", err
 	}
-	for _, pg := range pages {
-		if pg.name == name {
-			guide(p, reg, set, name)
-			return []byte(frame(p, pg.title, name, p.b.String(), false)), html, true
-		}
+	if name == downloadName(p.Version) {
+		p = &page{Version: p.Version, Label: p.Label, Single: true}
 	}
-	return nil, "", false
+	body, title, script, err := pageBody(reg, set, p, name)
+	if err != nil || title == "" {
+		return nil, "", err
+	}
+	out, err := frame(p, title, name, body, script)
+	return out, "text/html; charset=utf-8", err
 }
 
-func guide(p *page, reg *rpc.Registry, set Settings, name string) {
-	switch name {
-	case "jsonrpc.html":
-		protocolPage(p, set)
-	case "query_methods.html":
-		queryPage(p, reg)
-	case "authentication.html":
-		authPage(p, reg, set)
-	case "roles.html":
-		rolesPage(p, reg)
-	case "api_events.html":
-		eventsPage(p, reg)
+// pageBody renders the body of an HTML page and returns its title (""
+// for an unknown page) and whether it needs the Try it script.
+func pageBody(reg *rpc.Registry, set Settings, p *page, name string) (template.HTML, string, bool, error) {
+	switch {
+	case name == "":
+		body, err := execute("index", indexData(p, reg))
+		return body, "Methods", false, err
+	case name == downloadName(p.Version):
+		body, err := single(reg, set, p)
+		return body, "All pages", false, err
+	case strings.HasPrefix(name, "methods/") && strings.HasSuffix(name, ".html"):
+		s := reg.Spec(p.Version, strings.TrimSuffix(strings.TrimPrefix(name, "methods/"), ".html"))
+		if s == nil {
+			return "", "", false, nil
+		}
+		body, err := execute("method", methodData(p, s, true))
+		return body, s.Name, true, err
 	}
+	for _, g := range guides {
+		if g.Name == name {
+			body, err := execute(g.Name, guideData(p, reg, set, name))
+			return body, g.Title, false, err
+		}
+	}
+	return "", "", false, nil
 }
 
 // single renders every page of a version into one self-contained file
-// (inline CSS, anchors for links, no script).
-func single(reg *rpc.Registry, set Settings, v keyward.Version, label string) string {
-	p := &page{v: v, label: label, single: true}
-	p.raw(`<section class="page" id="index">`)
-	indexPage(p, reg)
-	p.raw(`</section>`)
-	for _, pg := range pages {
-		p.printf(`<section class="page" id="%s">`, esc(anchor(pg.name)))
-		guide(p, reg, set, pg.name)
-		p.raw(`</section>`)
+// (inline CSS, anchors for links, no script); p is the download's page.
+func single(reg *rpc.Registry, set Settings, p *page) (template.HTML, error) {
+	index, err := execute("index", indexData(p, reg))
+	if err != nil {
+		return "", err
 	}
-	for _, s := range reg.Specs(v) {
-		p.raw(`<section class="page">`)
-		methodPage(p, s, false)
-		p.raw(`</section>`)
+	sections := []section{{ID: anchor(""), Body: index}}
+	for _, g := range guides {
+		body, err := execute(g.Name, guideData(p, reg, set, g.Name))
+		if err != nil {
+			return "", err
+		}
+		sections = append(sections, section{ID: anchor(g.Name), Body: body})
 	}
-	return frame(p, "All pages", downloadName(v), p.b.String(), false)
+	for _, s := range reg.Specs(p.Version) {
+		body, err := execute("method", methodData(p, s, false))
+		if err != nil {
+			return "", err
+		}
+		sections = append(sections, section{Body: body})
+	}
+	return execute("single", sections)
 }

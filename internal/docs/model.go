@@ -9,20 +9,23 @@ import (
 	"github.com/keyward/keyward/internal/schema"
 )
 
-// namespace groups the methods of one namespace.
+// namespace groups the methods of one namespace, as the index lists them.
 type namespace struct {
 	Name    string
-	Methods []*rpc.Spec
+	Methods []methodRow
 }
 
+// methodRow is a method's line on the index.
+type methodRow struct{ Name, Summary, Access string }
+
 func namespaces(reg *rpc.Registry, v keyward.Version) []namespace {
-	byNS := map[string][]*rpc.Spec{}
+	byNS := map[string][]methodRow{}
 	for _, s := range reg.Specs(v) {
-		byNS[s.Namespace()] = append(byNS[s.Namespace()], s)
+		byNS[s.Namespace()] = append(byNS[s.Namespace()], methodRow{Name: s.Name, Summary: s.Summary, Access: AccessText(s)})
 	}
 	var out []namespace
-	for name, specs := range byNS {
-		out = append(out, namespace{Name: name, Methods: specs})
+	for name, rows := range byNS {
+		out = append(out, namespace{Name: name, Methods: rows})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out

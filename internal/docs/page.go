@@ -1,28 +1,51 @@
 package docs
 
 import (
+	"bytes"
+	"embed"
 	"fmt"
+	"html/template"
 	"strings"
 
 	"github.com/keyward/keyward"
 )
 
-// page is one documentation page being written.
+// The pages are html/template templates, one file per page kind; each file
+// defines its templates by name ("frame", "method", "roles.html"...).
+//
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+var templates = template.Must(template.New("docs").ParseFS(templateFiles, "templates/*.html"))
+
+// style is the pages' one style sheet, inlined into each page and allowed
+// by its hash in the CSP (handler.go computes the hash from it).
+//
+//go:embed static/docs.css
+var style string
+
+// page is the page being rendered: which version, how its URL names it,
+// and whether links are anchors of the single-file download.
 type page struct {
-	v      keyward.Version
-	label  string // the version as it appears in the URL ("current" or "v25.10.0")
-	single bool   // part of the one-file download: links are anchors
-	b      strings.Builder
+	Version keyward.Version
+	Label   string // the version as it appears in the URL ("current" or "v25.10.0")
+	Single  bool   // part of the one-file download: links are anchors
 }
 
-// link returns the address of another page of the same version: a URL, or
+// Link returns the address of another page of the same version: a URL, or
 // an anchor in the single-file download.
-func (p *page) link(name string) string {
-	if p.single && name != "openrpc.json" {
+func (p *page) Link(name string) string {
+	if p.Single && name != "openrpc.json" {
 		return "#" + anchor(name)
 	}
-	return "/api/docs/" + p.label + "/" + name
+	return "/api/docs/" + p.Label + "/" + name
 }
+
+// MethodLink returns the address of a method's page.
+func (p *page) MethodLink(method string) string { return p.Link(methodPath(method)) }
+
+// methodPath is a method page's name within its version.
+func methodPath(method string) string { return "methods/" + method + ".html" }
 
 // anchor is the id a page's section has in the single-file download.
 func anchor(name string) string {
@@ -32,42 +55,12 @@ func anchor(name string) string {
 	return strings.NewReplacer("/", "-", ".html", "").Replace(name)
 }
 
-func (p *page) printf(format string, args ...any) { fmt.Fprintf(&p.b, format, args...) }
+// guide names a page of a version that is not a method's.
+type guide struct{ Name, Title string }
 
-// raw writes HTML as is.
-func (p *page) raw(html string) { p.b.WriteString(html) }
-
-// text writes escaped text.
-func (p *page) text(s string) { p.b.WriteString(esc(s)) }
-
-// el writes <tag>text</tag> with the text escaped.
-func (p *page) el(tag, text string) { p.printf("<%s>%s</%s>", tag, esc(text), tag) }
-
-// a writes a link to another page.
-func (p *page) a(name, text string) { p.printf(`<a href="%s">%s</a>`, esc(p.link(name)), esc(text)) }
-
-// code writes a <pre> block of JSON or text.
-func (p *page) code(s string) { p.printf(`<pre class="json">%s</pre>`, esc(s)) }
-
-// table writes a table with a header row and escaped cells.
-func (p *page) table(head []string, rows [][]string) {
-	p.raw(`<table><thead><tr>`)
-	for _, h := range head {
-		p.printf(`<th scope="col">%s</th>`, esc(h))
-	}
-	p.raw(`</tr></thead><tbody>`)
-	for _, r := range rows {
-		p.raw("<tr>")
-		for _, c := range r {
-			p.printf("<td>%s</td>", esc(c))
-		}
-		p.raw("</tr>")
-	}
-	p.raw(`</tbody></table>`)
-}
-
-// pages names every page of a version but the methods' and the download.
-var pages = []struct{ name, title string }{
+// guides names every page of a version but the index, the methods' and the
+// download.
+var guides = []guide{
 	{"jsonrpc.html", "JSON-RPC protocol"},
 	{"query_methods.html", "Query methods"},
 	{"authentication.html", "Authentication"},
@@ -75,57 +68,61 @@ var pages = []struct{ name, title string }{
 	{"api_events.html", "Events"},
 }
 
-const style = `
-body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b2330;background:#f6f8fa}
-header.top{background:#123456;color:#fff;padding:.6rem 1.25rem;display:flex;flex-wrap:wrap;gap:1rem;align-items:center}
-header.top a{color:#fff}header.top .brand{font-weight:600;font-size:1.15rem;text-decoration:none}
-nav.sections{padding:.5rem 1.25rem;background:#e6edf5;display:flex;flex-wrap:wrap;gap:1rem}
-main{max-width:1100px;margin:0 auto;padding:1.25rem;background:#fff}
-h1{font-size:1.6rem;margin:.2rem 0 .8rem}h2{font-size:1.25rem;margin-top:1.8rem;border-bottom:1px solid #d6dde5}
-h3{font-size:1.05rem;margin-top:1.2rem}
-table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}th,td{border:1px solid #cfd6df;padding:.35rem .5rem;text-align:left;vertical-align:top}
-th{background:#eef2f6}code,pre{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em}
-pre.json{background:#f3f5f8;border:1px solid #d6dde5;padding:.6rem;overflow:auto;white-space:pre-wrap;word-break:break-word}
-a{color:#0b5cad}.access{font-weight:600}.current{font-weight:700}
-.tryit{border:1px solid #cfd6df;padding:1rem;border-radius:6px;background:#f8fafc}
-.tryit label{display:block;font-weight:600;margin-top:.5rem}.tryit input,.tryit textarea{width:100%;box-sizing:border-box;font:inherit;padding:.4rem;border:1px solid #8a96a6;border-radius:4px}
-.tryit textarea{font-family:ui-monospace,monospace;min-height:6rem}.tryit button{margin-top:.6rem;font:inherit;font-weight:600;padding:.45rem .9rem;border-radius:6px;border:1px solid #0b5cad;background:#0b5cad;color:#fff;cursor:pointer}
-:focus-visible{outline:3px solid #f2a900;outline-offset:2px}
-section.page{border-top:3px solid #123456;margin-top:2rem}`
+// table is a table with a header row, for the "table" template.
+type table struct {
+	Head []string
+	Rows [][]string
+}
+
+// section is one page of the single-file download.
+type section struct {
+	ID   string // empty for method pages, whose heading has the id
+	Body template.HTML
+}
+
+// versionLink is one entry of the version switcher.
+type versionLink struct {
+	Version keyward.Version
+	Text    string
+	Current bool // the version being shown
+}
+
+// frameView is the data of the "frame" template.
+type frameView struct {
+	Page     *page
+	Title    string
+	Path     string // this page's name, kept when switching versions
+	Style    template.CSS
+	Versions []versionLink
+	Guides   []guide
+	Body     template.HTML
+	Script   bool // load docs.js, the Try it panel's script
+}
+
+// execute renders one template of the set.
+func execute(name string, data any) (template.HTML, error) {
+	var b bytes.Buffer
+	if err := templates.ExecuteTemplate(&b, name, data); err != nil {
+		return "", fmt.Errorf("docs: render %s: %w", name, err)
+	}
+	// html/template escaped every value the template inserted.
+	return template.HTML(b.String()), nil
+}
 
 // frame wraps a page body in the document: header with the version
 // switcher and the OpenRPC link, section links, and the Try it script on
 // method pages.
-func frame(p *page, title, path, body string, script bool) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`+
-		`<title>%s - Keyward API %s</title><style>%s</style></head><body>`, esc(title), esc(string(p.v)), style)
-	fmt.Fprintf(&b, `<header class="top"><a class="brand" href="%s">Keyward API</a><span>%s</span><nav aria-label="Versions">`,
-		esc(p.link("")), esc(string(p.v)))
+func frame(p *page, title, path string, body template.HTML, script bool) ([]byte, error) {
+	versions := make([]versionLink, len(keyward.Versions))
 	for i, v := range keyward.Versions {
-		if i > 0 {
-			b.WriteString(" | ")
-		}
-		label := string(v)
+		text := string(v)
 		if v == keyward.Current {
-			label += " (current)"
+			text += " (current)"
 		}
-		cls := ""
-		if v == p.v {
-			cls = ` class="current" aria-current="page"`
-		}
-		fmt.Fprintf(&b, `<a%s href="/api/docs/%s/%s">%s</a>`, cls, esc(string(v)), esc(path), esc(label))
+		versions[i] = versionLink{Version: v, Text: text, Current: v == p.Version}
 	}
-	fmt.Fprintf(&b, `</nav><a href="%s">OpenRPC document</a></header>`, esc(p.link("openrpc.json")))
-	b.WriteString(`<nav class="sections" aria-label="Sections">`)
-	fmt.Fprintf(&b, `<a href="%s">Methods</a>`, esc(p.link("")))
-	for _, pg := range pages {
-		fmt.Fprintf(&b, `<a href="%s">%s</a>`, esc(p.link(pg.name)), esc(pg.title))
-	}
-	fmt.Fprintf(&b, `</nav><main>%s</main>`, body)
-	if script {
-		b.WriteString(`<script type="module" src="/assets/js/docs.js"></script>`)
-	}
-	b.WriteString(`</body></html>`)
-	return b.String()
+	// The style sheet is our own embedded file, so it is trusted as CSS.
+	out, err := execute("frame", frameView{Page: p, Title: title, Path: path,
+		Style: template.CSS(style), Versions: versions, Guides: guides, Body: body, Script: script})
+	return []byte(out), err
 }

@@ -7,42 +7,46 @@ import (
 	"github.com/keyward/keyward/internal/rpc"
 )
 
-// rolesPage lists each role, what it includes, and what it grants.
-func rolesPage(p *page, reg *rpc.Registry) {
-	p.raw(`<h1>Roles</h1><p>A user's effective roles are the roles of the privileges of their groups, with every role they
-include. A method that lists roles is granted by any of them. Roles are recomputed on every call.</p>`)
+// rolesView is the data of the "roles.html" template.
+type rolesView struct {
+	Page  *page
+	Roles []roleView
+}
+
+// roleView is one role: what it includes and what it grants.
+type roleView struct {
+	Name, Title string
+	Includes    string // role names, or "none"
+	WebUI       bool
+	Methods     []string // methods it grants
+	Events      string   // events it may subscribe to, or "none"
+}
+
+// rolesData lists each role, what it includes, and what it grants.
+func rolesData(p *page, reg *rpc.Registry) rolesView {
+	v := rolesView{Page: p}
 	for _, r := range keyward.AllRoles() {
-		p.printf(`<h2 id="role-%s"><code>%s</code></h2>`, esc(r.String()), esc(r.String()))
-		p.el("p", r.Title())
 		var inc []string
 		for _, i := range r.Includes() {
 			inc = append(inc, i.String())
 		}
-		p.printf("<p>Includes: %s. Web UI access: %s.</p>", esc(orNone(inc)), yesNo(!r.Builtin()))
 		expanded := keyward.Roles(r).Expand()
 		var methods, events []string
-		for _, s := range reg.Specs(p.v) {
-			if s.Access == rpc.NeedRole && expanded.HasAny(keyward.Roles(s.Roles...)) {
+		for _, s := range reg.Specs(p.Version) {
+			if s.Access == rpc.NeedRole && s.Allows(expanded) {
 				methods = append(methods, s.Name)
 			}
 		}
+		// Events anyone logged in may receive are not a role's grant.
 		for _, e := range reg.Events() {
-			if len(e.Roles) > 0 && expanded.HasAny(keyward.Roles(e.Roles...)) {
+			if len(e.Roles) > 0 && e.Allows(expanded) {
 				events = append(events, e.Name)
 			}
 		}
-		p.raw("<p>Methods: ")
-		for i, m := range methods {
-			if i > 0 {
-				p.raw(", ")
-			}
-			p.a("methods/"+m+".html", m)
-		}
-		if len(methods) == 0 {
-			p.raw("none")
-		}
-		p.printf(". Events: %s.</p>", esc(orNone(events)))
+		v.Roles = append(v.Roles, roleView{Name: r.String(), Title: r.Title(), Includes: orNone(inc),
+			WebUI: !r.Builtin(), Methods: methods, Events: orNone(events)})
 	}
+	return v
 }
 
 func orNone(ss []string) string {
@@ -52,28 +56,29 @@ func orNone(ss []string) string {
 	return strings.Join(ss, ", ")
 }
 
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
+// eventsView is the data of the "api_events.html" template.
+type eventsView struct {
+	Page   *page
+	Events []eventView
 }
 
-// eventsPage lists each event with its role and the shape of its fields.
-func eventsPage(p *page, reg *rpc.Registry) {
-	p.raw(`<h1>Events</h1><p><code>core.subscribe(name)</code> returns a subscription id; events arrive as
-<code>collection_update</code> notifications, one per event per connection, re-checked against the subscriber's current
-rights and shaped for its API version.</p>`)
-	p.code(`{"jsonrpc": "2.0", "method": "collection_update", "params": {"msg": "added", "collection": "api_key.query", "id": 5, "fields": {...}}}`)
+// eventView is one event: who receives it and the shape of its fields.
+type eventView struct {
+	Name, Description string
+	Roles             string      // role names, or "none"
+	Fields            *schemaView // nil for an event without fields
+}
+
+// eventsData lists each event with its role and the shape of its fields.
+func eventsData(p *page, reg *rpc.Registry) eventsView {
+	v := eventsView{Page: p}
 	for _, e := range reg.Events() {
-		p.printf(`<h2 id="event-%s"><code>%s</code></h2>`, esc(e.Name), esc(e.Name))
-		p.el("p", e.Description)
-		p.printf("<p>Role: %s.</p>", esc(orNone(roleNames(e.Roles))))
+		ev := eventView{Name: e.Name, Description: e.Description, Roles: orNone(roleNames(e.Roles))}
 		if e.Fields != nil {
-			p.raw("<h3><code>added</code> and <code>changed</code>: fields</h3>")
-			p.raw(string(schemaBlock(viewSchema(e.Fields.JSON()))))
-			p.raw(`<h3><code>removed</code></h3><p>No <code>fields</code>; <code>id</code> names the entry.</p>`)
-			p.code(`{"msg": "removed", "collection": "` + esc(e.Name) + `", "id": 5}`)
+			fields := viewSchema(e.Fields.JSON())
+			ev.Fields = &fields
 		}
+		v.Events = append(v.Events, ev)
 	}
+	return v
 }

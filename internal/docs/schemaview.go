@@ -3,7 +3,6 @@ package docs
 import (
 	"encoding/json"
 	"fmt"
-	"html/template"
 	"sort"
 	"strings"
 )
@@ -194,32 +193,3 @@ func pretty(v any) string {
 	b, _ := json.MarshalIndent(v, "", "  ")
 	return string(b)
 }
-
-// schemaBlock renders a schema view as HTML.
-func schemaBlock(v schemaView) template.HTML {
-	var b strings.Builder
-	if v.Type != "" {
-		fmt.Fprintf(&b, `<p class="type">Type: <code>%s</code>`, esc(v.Type))
-		if v.Rule != "" {
-			fmt.Fprintf(&b, ` &mdash; %s`, esc(v.Rule))
-		}
-		b.WriteString(`</p>`)
-	}
-	if len(v.Rows) > 0 {
-		b.WriteString(`<table class="schema"><thead><tr><th scope="col">Field</th><th scope="col">Type</th>` +
-			`<th scope="col">Required</th><th scope="col">Default</th><th scope="col">Rules</th><th scope="col">Description</th></tr></thead><tbody>`)
-		for _, r := range v.Rows {
-			req := "no"
-			if r.Required {
-				req = "yes"
-			}
-			fmt.Fprintf(&b, "<tr><td><code>%s</code></td><td>%s</td><td>%s</td><td><code>%s</code></td><td>%s</td><td>%s</td></tr>",
-				esc(r.Path), esc(r.Type), req, esc(r.Default), esc(r.Rules), esc(r.Description))
-		}
-		b.WriteString("</tbody></table>")
-	}
-	fmt.Fprintf(&b, `<details><summary>JSON Schema</summary><pre class="json">%s</pre></details>`, esc(v.JSON))
-	return template.HTML(b.String())
-}
-
-func esc(s string) string { return template.HTMLEscapeString(s) }
