@@ -1,7 +1,6 @@
 package keyward
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -140,20 +139,6 @@ func NotFound(entity string, id any) *ValidationError {
 	return &ValidationError{Alone: true, Fields: []FieldError{{
 		NullAttr: true, Message: fmt.Sprintf("%s %v does not exist", entity, id), Errno: ENOENT,
 	}}}
-}
-
-// ErrorErrno returns the errno of err if it is (or wraps) a Keyward error,
-// EINVAL for validation errors and EFAULT otherwise.
-func ErrorErrno(err error) Errno {
-	var ke *Error
-	var ve *ValidationError
-	switch {
-	case errors.As(err, &ke):
-		return ke.Errno
-	case errors.As(err, &ve):
-		return EINVAL
-	}
-	return EFAULT
 }
 
 // Errnos lists the errno values Keyward uses, ascending.

@@ -72,12 +72,6 @@ func (c *Client) Close() error { return c.ws.Close(websocket.StatusNormalClosure
 // CloseNow drops the connection without a close handshake.
 func (c *Client) CloseNow() error { return c.ws.CloseNow() }
 
-// Done is closed when the connection ends; Err then tells why.
-func (c *Client) Done() <-chan struct{} { return c.done }
-
-// Err returns why the connection ended.
-func (c *Client) Err() error { <-c.done; return c.err }
-
 func (c *Client) read() {
 	defer close(c.done)
 	for {

@@ -26,16 +26,6 @@ func mac(key []byte, secret string) []byte {
 	return h.Sum(nil)
 }
 
-// PepperID returns the pepper id of a keyed hash, or "" for other hashes.
-func PepperID(hash string) string {
-	rest, ok := strings.CutPrefix(hash, HMACPrefix)
-	if !ok {
-		return ""
-	}
-	id, _, _ := strings.Cut(rest, "$")
-	return id
-}
-
 // Verifier checks secrets against stored hashes.
 type Verifier struct {
 	Peppers Peppers
