@@ -208,7 +208,7 @@ func TestUpgradeConcurrentStarts(t *testing.T) {
 	d := mustOldDataDir(t, dir, 3)
 	errs := make(chan error, 2)
 	for range 2 {
-		go func() { _, err := startErr(dir); errs <- err }()
+		go func() { _, err := apptest.StartErr(dir); errs <- err }()
 	}
 	for range 2 {
 		if err := <-errs; err != nil {
@@ -244,7 +244,7 @@ func TestUpgradeRefusesNewerSchema(t *testing.T) {
 	future := sqlite.SchemaVersion() + 1
 	mustSQL(t, db, `INSERT INTO schema_migrations VALUES (?, ?, 0)`, future, fmt.Sprintf("%04d_future.sql", future))
 	db.Close()
-	_, err = startErr(dir)
+	_, err = apptest.StartErr(dir)
 	want := fmt.Sprintf("written by a newer Keyward (schema version %d; this one knows up to %d)", future, sqlite.SchemaVersion())
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("start on a newer database: %v, want %q", err, want)

@@ -146,3 +146,16 @@ func (s *Server) URL(path string) string { return "http://" + s.Addr + path }
 
 // WSURL returns the ws:// URL of an API version ("current", "v25.04.0", ...).
 func (s *Server) WSURL(version string) string { return "ws://" + s.Addr + "/api/" + version }
+
+// StartErr tries to build a server on the data directory dir with
+// default settings (cheap argon2) and returns why it cannot start; a
+// server that does start is shut down again.
+func StartErr(dir string) (*app.App, error) {
+	cfg := config.Default()
+	cfg.DataDir, cfg.Listen, cfg.Argon2 = dir, "127.0.0.1:0", FastArgon2
+	a, err := app.New(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err == nil {
+		_ = a.Shutdown(context.Background())
+	}
+	return a, err
+}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
 	"testing"
 	"time"
 
@@ -205,4 +206,20 @@ func Errno(resp map[string]any) int64 {
 func Code(resp map[string]any) int64 {
 	n, _ := Int(ErrorOf(resp)["code"])
 	return n
+}
+
+// Number is how a decoded answer shows an integer.
+func Number(i int64) any { return json.Number(strconv.FormatInt(i, 10)) }
+
+// Reason returns data.reason of an error response, or "".
+func Reason(resp map[string]any) string {
+	d, _ := ErrorOf(resp)["data"].(map[string]any)
+	s, _ := d["reason"].(string)
+	return s
+}
+
+// Extra returns data.extra of an error response as JSON.
+func Extra(resp map[string]any) string {
+	d, _ := ErrorOf(resp)["data"].(map[string]any)
+	return String(d["extra"])
 }

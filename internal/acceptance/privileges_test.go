@@ -1,0 +1,114 @@
+package acceptance_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/keyward/keyward/internal/apptest"
+)
+
+func TestPrivilegeRolesApplyToOpenSessions(t *testing.T) {
+	t.Parallel()
+	srv := apptest.MustStart(t)
+	admin := srv.MustSetupAdmin(t)
+	u := admin.MustResult("user.create", map[string]any{"username": "svc", "full_name": "Service", "password": "pw", "group_create": true}).(map[string]any)
+	group := u["group"].(map[string]any)
+	p := admin.MustResult("privilege.create", map[string]any{"name": "Key managers", "local_groups": []any{group["bsdgrp_gid"]},
+		"roles": []any{}, "web_shell": false}).(map[string]any)
+	pid := p["id"]
+	c := apptest.MustDial(t, srv.WSURL("current"))
+	if c.Login("svc", "pw")["response_type"] != "AUTH_ERR" {
+		t.Fatal("user without roles logged in")
+	}
+	admin.MustResult("privilege.update", pid, map[string]any{"roles": []any{"SHARING_ADMIN"}})
+	info := c.MustLogin("svc", "pw")["user_info"].(map[string]any)["privilege"].(map[string]any)
+	roles := info["roles"].(map[string]any)["$set"].([]any)
+	if !slices.Contains(roles, any("SHARING_ADMIN")) || !slices.Contains(roles, any("READONLY_ADMIN")) || info["webui_access"] != true {
+		t.Fatalf("privilege %s", apptest.String(info))
+	}
+	found := admin.MustResult("privilege.query", []any{[]any{"local_groups.0.group", "=", group["bsdgrp_group"]}}, map[string]any{"get": true})
+	if found.(map[string]any)["name"] != "Key managers" {
+		t.Fatalf("privilege.query by group: %s", apptest.String(found))
+	}
+	users := admin.MustResult("user.query", []any{[]any{"username", "=", "svc"}}, map[string]any{"get": true}).(map[string]any)
+	if apptest.String(users["roles"]) != `["SHARING_ADMIN"]` || users["local"] != true || apptest.String(users["api_keys"]) != `[]` {
+		t.Fatalf("user entry %s", apptest.String(users))
+	}
+	t.Run("RoleRemovalEndsSession", func(t *testing.T) {
+		admin.MustResult("privilege.update", pid, map[string]any{"roles": []any{}})
+		if apptest.Errno(c.Call("auth.me")) != 207 {
+			t.Fatal("session survived losing every role")
+		}
+	})
+	t.Run("LockEndsSession", func(t *testing.T) {
+		admin.MustResult("privilege.update", pid, map[string]any{"roles": []any{"READONLY_ADMIN"}})
+		c.MustLogin("svc", "pw")
+		admin.MustResult("user.update", u["id"], map[string]any{"locked": true})
+		if apptest.Errno(c.Call("auth.me")) != 207 {
+			t.Fatal("session survived lock")
+		}
+	})
+	t.Run("DeleteReturnsID", func(t *testing.T) {
+		if got := admin.MustResult("user.delete", u["id"]); got != u["id"] {
+			t.Fatalf("user.delete returned %v", got)
+		}
+	})
+}
+
+func TestLastAdministratorProtection(t *testing.T) {
+	t.Parallel()
+	srv := apptest.MustStart(t)
+	admin := srv.MustSetupAdmin(t)
+	me := admin.MustResult("user.query", []any{[]any{"username", "=", "admin"}}, map[string]any{"get": true}).(map[string]any)
+	id := me["id"]
+	const tail = " no password-enabled local user will have built-in privilege 'Local Administrator'."
+	for _, tc := range []struct {
+		name   string
+		call   func() map[string]any
+		reason string
+	}{
+		{"ErrDelete", func() map[string]any { return admin.Call("user.delete", id) },
+			"[EACCES] After deleting this user no local user will have built-in privilege 'Local Administrator'."},
+		{"ErrDisablePassword", func() map[string]any { return admin.Call("user.update", id, map[string]any{"password_disabled": true}) },
+			"[EACCES] After disabling password for this user" + tail},
+		{"ErrLock", func() map[string]any { return admin.Call("user.update", id, map[string]any{"locked": true}) },
+			"[EACCES] After locking this user" + tail},
+		{"ErrLeaveAdmins", func() map[string]any { return admin.Call("user.update", id, map[string]any{"groups": []any{}}) },
+			"[EACCES] After this change" + tail},
+		{"ErrDeleteBuiltinPrivilege", func() map[string]any { return admin.Call("privilege.delete", 1) },
+			"[EPERM] Unable to delete built-in privilege"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if r := tc.call(); apptest.Reason(r) != tc.reason {
+				t.Fatalf("got %s", apptest.String(r))
+			}
+		})
+	}
+}
+
+func TestPrivilegeValidation(t *testing.T) {
+	t.Parallel()
+	srv := apptest.MustStart(t)
+	admin := srv.MustSetupAdmin(t)
+	r := admin.Call("privilege.create", map[string]any{"name": "x", "roles": []any{"NOPE"}, "web_shell": false})
+	if apptest.Extra(r) != `[["privilege_create.roles.0","Invalid role",22]]` {
+		t.Fatalf("bad role: %s", apptest.Extra(r))
+	}
+	r = admin.Call("privilege.create", map[string]any{"name": "x", "local_groups": []any{99999}, "web_shell": false})
+	if !strings.HasPrefix(apptest.Extra(r), `[["privilege_create.local_groups.0","99999: local group does not exist.`) {
+		t.Fatalf("bad gid: %s", apptest.Extra(r))
+	}
+	r = admin.Call("privilege.update", 1, map[string]any{"roles": []any{"READONLY_ADMIN"}, "local_groups": []any{951}})
+	if !strings.Contains(apptest.Extra(r), "privilege_update.roles") || !strings.Contains(apptest.Extra(r), "builtin_administrators must be among grantees") {
+		t.Fatalf("built-in change: %s", apptest.Extra(r))
+	}
+	r = admin.Call("privilege.get_instance", 99)
+	if apptest.Reason(r) != "[ENOENT] None: Privilege 99 does not exist" {
+		t.Fatalf("get_instance: %s", apptest.String(r))
+	}
+	r = admin.Call("user.create", map[string]any{"username": "admin", "full_name": "x", "password": "p", "group": 12345})
+	if apptest.Extra(r) != `[["user_create.username","A user with the username \"admin\" already exists.",17],["user_create.group","Group 12345 does not exist.",2]]` {
+		t.Fatalf("user.create: %s", apptest.Extra(r))
+	}
+}
