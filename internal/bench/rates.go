@@ -12,6 +12,9 @@ import (
 	"github.com/keyward/keyward/internal/keys"
 )
 
+// The cases that measure rates: key verifications, logins and calls per
+// second, each next to the baseline it is judged against.
+
 // verifyCase times one key verification next to one PBKDF2-SHA512
 // verification with 500,000 rounds (TrueNAS's hash).
 func verifyCase(ctx context.Context, quick bool) *Case {

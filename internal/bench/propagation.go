@@ -1,0 +1,151 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// The cases that measure how fast a change reaches connections: a
+// revoked key's session and login refused, a key's event at every
+// subscriber.
+
+// revokeCase deletes a key whose session is open and measures how long
+// until that session's next call is refused, and until a new login fails.
+func revokeCase(ctx context.Context, srv *server, rounds int) (*Case, error) {
+	admin, err := dialAdmin(ctx, srv)
+	if err != nil {
+		return nil, err
+	}
+	defer admin.close()
+	sess, login := &latencies{}, &latencies{}
+	for i := range rounds {
+		s, l, err := revokeOnce(ctx, srv, admin, i)
+		if err != nil {
+			return nil, err
+		}
+		sess.add(s)
+		login.add(l)
+	}
+	return &Case{Value: sess.percentile(50), Unit: "ms", P99ms: sess.percentile(99), LoginMs: login.percentile(50)}, nil
+}
+
+func revokeOnce(ctx context.Context, srv *server, admin *conn, i int) (time.Duration, time.Duration, error) {
+	r, err := admin.call(ctx, "api_key.create", map[string]any{"name": fmt.Sprintf("revoke-%d", i), "username": adminUser})
+	if err != nil || r.Error != nil {
+		return 0, 0, fmt.Errorf("create key to revoke: %v", err)
+	}
+	var k struct {
+		ID  int64  `json:"id"`
+		Key string `json:"key"`
+	}
+	_ = json.Unmarshal(r.Result, &k)
+	s, err := dial(ctx, srv.ws("current"))
+	if err != nil {
+		return 0, 0, err
+	}
+	defer s.close()
+	if rt, err := s.keyLogin(ctx, k.Key); err != nil || rt != "SUCCESS" {
+		return 0, 0, fmt.Errorf("login with the key: %v %s", err, rt)
+	}
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() { _, err := admin.call(ctx, "api_key.delete", k.ID); done <- err }()
+	for {
+		r, err := s.call(ctx, "auth.me")
+		if err != nil {
+			return 0, 0, err
+		}
+		if r.Error != nil && r.Error.Data.Error == 207 {
+			break
+		}
+	}
+	refused := time.Since(start)
+	if err := <-done; err != nil {
+		return 0, 0, err
+	}
+	n, err := dial(ctx, srv.ws("current"))
+	if err != nil {
+		return 0, 0, err
+	}
+	defer n.close()
+	if rt, err := n.keyLogin(ctx, k.Key); err != nil || rt != "AUTH_ERR" {
+		return 0, 0, fmt.Errorf("login with a deleted key: %v %s", err, rt)
+	}
+	return refused, time.Since(start), nil
+}
+
+// eventsCase subscribes n connections to api_key.query, changes one key,
+// and measures until the last subscriber has the event.
+func eventsCase(ctx context.Context, srv *server, raws []string, n, rounds int) (*Case, error) {
+	subs := make([]*conn, n)
+	for i := range subs {
+		c, err := dial(ctx, srv.ws("current"))
+		if err != nil {
+			return nil, err
+		}
+		defer c.close()
+		if rt, err := c.keyLogin(ctx, raws[i%len(raws)]); err != nil || rt != "SUCCESS" {
+			return nil, fmt.Errorf("subscriber login: %v %s", err, rt)
+		}
+		if r, err := c.call(ctx, "core.subscribe", "api_key.query"); err != nil || r.Error != nil {
+			return nil, fmt.Errorf("subscribe: %v", err)
+		}
+		subs[i] = c
+		progress("events", i+1, n)
+	}
+	admin, err := dialAdmin(ctx, srv)
+	if err != nil {
+		return nil, err
+	}
+	defer admin.close()
+	lat := &latencies{}
+	for round := range rounds {
+		d, err := fanOut(ctx, admin, subs, round)
+		if err != nil {
+			return nil, err
+		}
+		lat.add(d)
+	}
+	return &Case{Value: lat.percentile(50), Unit: "ms", P99ms: lat.percentile(99), Subscribers: n}, nil
+}
+
+// fanOut renames key 1 and waits for every subscriber's notification.
+func fanOut(ctx context.Context, admin *conn, subs []*conn, round int) (time.Duration, error) {
+	var wg sync.WaitGroup
+	errs := make(chan error, len(subs))
+	start := time.Now()
+	var mu sync.Mutex
+	var last time.Time
+	for _, s := range subs {
+		wg.Go(func() {
+			for {
+				_, data, err := s.ws.Read(ctx)
+				if err != nil {
+					errs <- err
+					return
+				}
+				var r response
+				if json.Unmarshal(data, &r) == nil && r.Method == "collection_update" {
+					mu.Lock()
+					if t := time.Now(); t.After(last) {
+						last = t
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		})
+	}
+	if r, err := admin.call(ctx, "api_key.update", 1, map[string]any{"name": fmt.Sprintf("renamed-%d", round)}); err != nil || r.Error != nil {
+		return 0, fmt.Errorf("update for the event: %v", err)
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return 0, err
+	}
+	return last.Sub(start), nil
+}
