@@ -187,10 +187,22 @@ type env struct {
 	events *events
 	obs    *observer
 	admin  *keyward.User
+	raws   sync.Map // key id -> the raw key made by key
 }
 
 // mustOpen returns a new env; opts change the service's settings.
 func mustOpen(tb testing.TB, opts ...func(*service.Config)) *env {
+	tb.Helper()
+	e := mustOpenBare(tb, opts...)
+	if err := e.svc.SetupLocalAdministrator(e.ctx, "admin", "admin-pw"); err != nil {
+		tb.Fatalf("set up admin: %v", err)
+	}
+	e.admin = e.svc.Accounts().UserByName("admin")
+	return e
+}
+
+// mustOpenBare returns a new env without users.
+func mustOpenBare(tb testing.TB, opts ...func(*service.Config)) *env {
 	tb.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(tb.TempDir(), "keyward.db"))
@@ -211,10 +223,6 @@ func mustOpen(tb testing.TB, opts ...func(*service.Config)) *env {
 	}
 	e := &env{tb: tb, ctx: ctx, db: db, cfg: cfg, clock: clk, mgr: &sessions{}, events: &events{}, obs: obs}
 	e.svc = e.newService(cfg)
-	if err := e.svc.SetupLocalAdministrator(ctx, "admin", "admin-pw"); err != nil {
-		tb.Fatalf("set up admin: %v", err)
-	}
-	e.admin = e.svc.Accounts().UserByName("admin")
 	return e
 }
 
@@ -287,6 +295,7 @@ func (e *env) key(owner, name string) (*keyward.APIKey, string) {
 	if err != nil {
 		e.tb.Fatalf("create key %s for %s: %v", name, owner, err)
 	}
+	e.raws.Store(k.ID, raw)
 	return k, raw
 }
 
