@@ -97,3 +97,21 @@ func TestAuditRateLimited(t *testing.T) {
 		t.Fatalf("%d records, want 2", n)
 	}
 }
+
+// TestAuditTargetIsID: an audited call acting on an entry by id names it
+// as its target whatever its outcome.
+func TestAuditTargetIsID(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, rpc.Config{})
+	f.auth.setRoles("alice", keyward.APIKeyWrite)
+	c := f.dial(t)
+	c.login("alice")
+	if r := c.call("test.revoke", 7); r.Error == nil {
+		t.Fatalf("got %s", r.Raw)
+	}
+	lines := f.logs.find("admin action")
+	if len(lines) != 1 || lines[0].attrs["target"] != "7" || lines[0].attrs["outcome"] != "-32602" ||
+		lines[0].attrs["description"] != "Revoke key 7" {
+		t.Fatalf("log lines %v", lines)
+	}
+}

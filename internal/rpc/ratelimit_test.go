@@ -56,3 +56,52 @@ func TestRateLimiter(t *testing.T) {
 		t.Error("a new window did not restart the count")
 	}
 }
+
+// TestRateLimiterBounds: a zero budget disables the limiter, the unix
+// socket is never limited, the counter table drops its least recently used
+// entry when full, and a refused call's delay ends with its context.
+func TestRateLimiterBounds(t *testing.T) {
+	t.Parallel()
+	if l := rpc.NewRateLimiter(rpc.RateLimitConfig{}); l != nil {
+		t.Fatal("Calls 0 must disable the limit")
+	}
+	l := rpc.NewRateLimiter(rpc.RateLimitConfig{Calls: 1, Window: time.Hour, MaxEntries: 2})
+	allow := func(origin keyward.Origin) bool { return l.Allow(context.Background(), "b", origin) == nil }
+	unix := keyward.Origin{Unix: true}
+	for i := range 3 {
+		if !allow(unix) {
+			t.Fatalf("unix socket call %d limited", i)
+		}
+	}
+	a, b, c := from("192.0.2.1"), from("192.0.2.2"), from("192.0.2.3")
+	for i, step := range []struct {
+		origin keyward.Origin
+		want   bool
+	}{
+		{a, true}, {b, true},
+		{a, false}, // a is now the most recently used
+		{c, true},  // the table is full: b, least recently used, goes
+		{b, true},  // counted afresh; a goes
+		{a, true},  // counted afresh; c goes
+		{b, false}, // b stayed
+	} {
+		if got := allow(step.origin); got != step.want {
+			t.Fatalf("step %d: Allow(%s) = %v, want %v", i, step.origin, got, step.want)
+		}
+	}
+
+	slow := rpc.NewRateLimiter(rpc.RateLimitConfig{Calls: 1, Window: time.Hour, DelayMin: time.Hour, DelayMax: 2 * time.Hour})
+	ctx, cancel := context.WithCancel(context.Background())
+	_ = slow.Allow(ctx, "b", a)
+	done := make(chan error)
+	go func() { done <- slow.Allow(ctx, "b", a) }()
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, keyward.ErrRateLimited) {
+			t.Fatalf("Allow = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the delay did not end with its context")
+	}
+}

@@ -228,3 +228,23 @@ func TestShutdownAndDrop(t *testing.T) {
 		f.srv.Events().Publish(keyward.Event{Collection: "test.open", Msg: keyward.EventAdded}) // does not block
 	})
 }
+
+// TestCompareAndSwapSession: a login that failed its last check puts the
+// previous session back only if no other login replaced it meanwhile.
+func TestCompareAndSwapSession(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, rpc.Config{})
+	c := f.dial(t)
+	c.login("alice")
+	conn := findConn(t, f.srv, "alice")
+	alice, bob := conn.Session(), &keyward.Session{Username: "bob"}
+	if conn.CompareAndSwapSession(bob, nil) {
+		t.Fatal("swapped a session the connection does not hold")
+	}
+	if !conn.CompareAndSwapSession(alice, bob) {
+		t.Fatal("did not swap the session the connection holds")
+	}
+	if got := c.result("test.whoami").(map[string]any)["username"]; got != "bob" {
+		t.Fatalf("whoami: %v", got)
+	}
+}
