@@ -54,14 +54,21 @@ func (f *fixture) methods() []*rpc.Method {
 			Handler: func(_ context.Context, c *rpc.Call) (any, error) { return c.Conn.Subscribe(c.Params[0].(string)), nil }},
 		{Name: "test.unsubscribe", Summary: "Removes a subscription.", Access: rpc.NeedLogin,
 			Params: []schema.Field{schema.Req("id", schema.String())}, Result: schema.Bool(),
-			Handler: func(_ context.Context, c *rpc.Call) (any, error) { c.Conn.Unsubscribe(c.Params[0].(string)); return true, nil }},
+			Handler: func(_ context.Context, c *rpc.Call) (any, error) {
+				c.Conn.Unsubscribe(c.Params[0].(string))
+				return true, nil
+			}},
 		{Name: "test.logout", Summary: "Ends the session silently.", Access: rpc.NeedLogin, Result: schema.Bool(),
-			Handler: func(_ context.Context, c *rpc.Call) (any, error) { return c.Conn.EndSession(c.Caller.Session, nil), nil }},
+			Handler: func(_ context.Context, c *rpc.Call) (any, error) {
+				return c.Conn.EndSession(c.Caller.Session, nil), nil
+			}},
 		{Name: "test.terminate", Summary: "Ends the session and the connection after answering.", Access: rpc.NeedLogin,
 			Result: schema.Bool(), Handler: terminate},
 		{Name: "test.big", Summary: "Returns a long string.", Access: rpc.NoAuth,
 			Params: []schema.Field{schema.Req("size", schema.Int())}, Result: schema.String(),
-			Handler: func(_ context.Context, c *rpc.Call) (any, error) { return strings.Repeat("x", int(c.Params[0].(int64))), nil }},
+			Handler: func(_ context.Context, c *rpc.Call) (any, error) {
+				return strings.Repeat("x", int(c.Params[0].(int64))), nil
+			}},
 		{Name: "test.conn", Summary: "Describes the connection.", Access: rpc.NoAuth, Result: schema.Any(), Handler: f.describe},
 	}
 }
