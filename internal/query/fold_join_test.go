@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/keyward/keyward/internal/query"
+	"github.com/keyward/keyward/internal/sqltest"
 )
 
 // The fold tests use keys owned by users, as the keys screen does: fkey
@@ -215,7 +216,7 @@ func TestFoldJoinIndexUse(t *testing.T) {
 		if st.Count {
 			q, args = st.CountSQL(foldFrom)
 		}
-		plan := queryPlan(t, db, q, args)
+		plan := sqltest.QueryPlan(t, db, q, args)
 		for _, want := range []string{"MULTI-INDEX OR", "SEARCH k USING INDEX fkey_name_fold (name_fold>? AND name_fold<?)",
 			"SEARCH o USING INDEX owner_login_fold (login_fold>? AND login_fold<?)", "SEARCH k USING INDEX fkey_owner (owner_id=?)"} {
 			if !strings.Contains(plan, want) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/query"
+	"github.com/keyward/keyward/internal/sqltest"
 )
 
 // compareWithMemory runs one query in memory and through SQL on every
@@ -118,30 +119,11 @@ func TestIndexUse(t *testing.T) {
 		if st.Count {
 			q, args = st.CountSQL("entry e")
 		}
-		plan := queryPlan(t, db, q, args)
+		plan := sqltest.QueryPlan(t, db, q, args)
 		if !strings.Contains(plan, tc.want) || strings.Contains(plan, "FOR ORDER BY") && tc.sorted {
 			t.Errorf("%s %s: plan\n%s\nwant %q", tc.filters, tc.options, plan, tc.want)
 		}
 	}
-}
-
-func queryPlan(t *testing.T, db *sql.DB, q string, args []any) string {
-	t.Helper()
-	rows, err := db.Query("EXPLAIN QUERY PLAN "+q, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var lines []string
-	for rows.Next() {
-		var id, parent, notused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, detail)
-	}
-	return strings.Join(lines, "\n")
 }
 
 // BenchmarkRegexp100k filters 100,000 rows with ~, as the keys screen's

@@ -14,6 +14,7 @@ import (
 	"github.com/keyward/keyward"
 	"github.com/keyward/keyward/internal/query"
 	"github.com/keyward/keyward/internal/sqlite"
+	"github.com/keyward/keyward/internal/sqltest"
 )
 
 // Usernames and key names whose case variants fold in tricky ways (see
@@ -215,7 +216,7 @@ func TestKeySearchIndexUse(t *testing.T) {
 		if st.Count {
 			q, args = st.CountSQL(from)
 		}
-		plan := queryPlan(t, raw, q, args)
+		plan := sqltest.QueryPlan(t, raw, q, args)
 		for _, want := range tc.want {
 			if !strings.Contains(plan, want) {
 				t.Errorf("%s: plan\n%s\nwant %q", q, plan, want)
@@ -231,23 +232,4 @@ func mustFilter(t *testing.T, conds ...any) *query.Filter {
 		t.Fatal(err)
 	}
 	return f
-}
-
-func queryPlan(t *testing.T, db *sql.DB, q string, args []any) string {
-	t.Helper()
-	rows, err := db.Query("EXPLAIN QUERY PLAN "+q, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var lines []string
-	for rows.Next() {
-		var id, parent, notused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, detail)
-	}
-	return strings.Join(lines, "\n")
 }
