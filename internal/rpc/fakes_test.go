@@ -120,6 +120,13 @@ func (o *fakeObserver) SlowClientDropped() { tell(o.dropped, struct{}{}) }
 // RateLimited implements rpc.Observer.
 func (o *fakeObserver) RateLimited() { o.limited.Add(1) }
 
+// wasAsked reports whether the server asked for the recorder of name.
+func (o *fakeObserver) wasAsked(name string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.asked[name]
+}
+
 // calls returns the outcomes recorded for a method.
 func (o *fakeObserver) calls(method string) []string {
 	o.mu.Lock()

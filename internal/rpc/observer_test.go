@@ -15,7 +15,7 @@ func TestObserver(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, rpc.Config{})
 	for _, name := range []string{"test.ping", "test.audited", rpc.UnknownMethod} {
-		if !f.obs.asked[name] {
+		if !f.obs.wasAsked(name) {
 			t.Errorf("the server did not ask for the recorder of %s", name)
 		}
 	}
