@@ -140,9 +140,9 @@ func floodUntilDropped(t *testing.T, srv *apptest.Server, admin *apptest.Client,
 func waitConnections(t *testing.T, srv *apptest.Server, n int, timeout time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
-	for srv.App.Connections() != n {
+	for srv.Connections() != n {
 		if time.Now().After(deadline) {
-			t.Fatalf("server has %d connections, want %d", srv.App.Connections(), n)
+			t.Fatalf("server has %d connections, want %d", srv.Connections(), n)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

@@ -149,7 +149,7 @@ func checkLabels(t *testing.T, srv *apptest.Server, fams families) {
 				switch {
 				case keyward && !slices.Contains(allowed, l.GetName()):
 					t.Errorf("%s has the label %s", name, l.GetName())
-				case l.GetName() == "method" && l.GetValue() != "unknown" && !srv.App.Registry().Exists(l.GetValue()):
+				case l.GetName() == "method" && l.GetValue() != "unknown" && !srv.Registry().Exists(l.GetValue()):
 					t.Errorf("%s has the unregistered method %q", name, l.GetValue())
 				case l.GetValue() == apptest.AdminUser || strings.Contains(l.GetValue(), scenarioUser):
 					t.Errorf("%s has a username as a label value: %s=%q", name, l.GetName(), l.GetValue())

@@ -27,7 +27,7 @@ func TestReadyzStoreClosed(t *testing.T) {
 	if code, body := get("/readyz"); code != http.StatusOK || body != "ok" {
 		t.Fatalf("/readyz before: %d %q", code, body)
 	}
-	if err := srv.App.CloseStore(); err != nil {
+	if err := srv.CloseStore(); err != nil {
 		t.Fatal(err)
 	}
 	if code, body := get("/readyz"); code != http.StatusServiceUnavailable || body != "not ready" {

@@ -157,7 +157,7 @@ func sweepSecrets(t *testing.T, opts func(*config.Config)) {
 	sw.saw("audit records", apptest.String(admin.MustResult("audit.query")))
 	sw.saw("answers", apptest.String(admin.MustResult("alert.list")))
 	stopEvents()
-	if err := srv.App.Checkpoint(t.Context()); err != nil {
+	if err := srv.Checkpoint(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	sw.saw("log", srv.Logs())

@@ -36,7 +36,7 @@ func runExamples(t *testing.T, v keyward.Version) int {
 	srv := apptest.MustStart(t)
 	srv.MustSetupAdmin(t)
 	n := 0
-	for _, s := range srv.App.Registry().Specs(v) {
+	for _, s := range srv.Registry().Specs(v) {
 		resultSchema := compileSchema(t, s.Result.JSON())
 		for _, e := range s.Examples {
 			n++

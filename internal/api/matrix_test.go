@@ -20,7 +20,7 @@ func TestRoleMethodMatrix(t *testing.T) {
 	t.Parallel()
 	srv := apptest.MustStart(t)
 	admin := srv.MustSetupAdmin(t)
-	reg := srv.App.Registry()
+	reg := srv.Registry()
 	conns := map[keyward.Version]map[keyward.Role]*apptest.Client{}
 	for _, v := range keyward.Versions {
 		conns[v] = map[keyward.Role]*apptest.Client{}
@@ -77,7 +77,7 @@ func TestMatrixCoversRoles(t *testing.T) {
 	srv := apptest.MustStart(t)
 	for _, r := range keyward.AllRoles() {
 		granted := false
-		for _, s := range srv.App.Registry().Specs(keyward.Current) {
+		for _, s := range srv.Registry().Specs(keyward.Current) {
 			granted = granted || (s.Access == rpc.NeedRole && keyward.Roles(r).Expand().HasAny(keyward.Roles(s.Roles...)))
 		}
 		if !granted {

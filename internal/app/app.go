@@ -42,6 +42,7 @@ type App struct {
 	stop   sync.Once
 	stopEr error
 	now    func() time.Time
+	parts  *Parts // filled once built (WithParts)
 
 	metrics *metrics.Metrics
 	// metricsHTTP serves /metrics on metrics_listen; nil when /metrics is
@@ -52,7 +53,9 @@ type App struct {
 // Option changes how an App is built.
 type Option func(*App)
 
-// WithClock makes the services read time from now (tests move it).
+// WithClock makes the services and the store read time from now, so that
+// expiry is testable without sleeping (internal/apptest moves a test
+// clock); without it they read the real time.
 func WithClock(now func() time.Time) Option { return func(a *App) { a.now = now } }
 
 // New prepares the data directory, opens the store and builds the server.
@@ -82,6 +85,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opti
 		db.Close()
 		return nil, err
 	}
+	a.handOut()
 	return a, nil
 }
 
@@ -185,9 +189,6 @@ func (a *App) headlessAdmin(ctx context.Context) error {
 	return nil
 }
 
-// Registry returns the method registry.
-func (a *App) Registry() *rpc.Registry { return a.rpc.Registry() }
-
 // Service returns the business services (for commands that act directly).
 func (a *App) Service() *service.Service { return a.svc }
 
@@ -226,17 +227,3 @@ func checkPrivate(path string) error {
 	}
 	return nil
 }
-
-// DropConnections drops every WebSocket connection abruptly (tests of
-// clients that must recover).
-func (a *App) DropConnections() { a.rpc.DropAll() }
-
-// Connections returns the number of open WebSocket connections.
-func (a *App) Connections() int { return len(a.rpc.Conns()) }
-
-// CloseStore closes the database while the server runs, as a failed disk
-// would make it unreachable (tests of /readyz). Shutdown still works.
-func (a *App) CloseStore() error { return a.db.Close() }
-
-// Checkpoint writes everything committed into the database file.
-func (a *App) Checkpoint(ctx context.Context) error { return a.db.Checkpoint(ctx) }

@@ -26,6 +26,7 @@ type Server struct {
 	Config  *config.Config
 	Clock   *Clock
 	logs    *syncBuffer
+	parts   app.Parts // the engine and store, for the hooks in parts.go
 	// MetricsAddr is the host:port of the metrics listener, if configured.
 	MetricsAddr string
 }
@@ -93,7 +94,8 @@ func MustStart(tb testing.TB, opts ...func(*config.Config)) *Server {
 	}
 	logs := &syncBuffer{}
 	clock := &Clock{now: time.Now()}
-	a, err := app.New(context.Background(), cfg, cfg.Logger(logs), app.WithClock(clock.Now))
+	var parts app.Parts
+	a, err := app.New(context.Background(), cfg, cfg.Logger(logs), app.WithClock(clock.Now), app.WithParts(&parts))
 	if err != nil {
 		tb.Fatalf("start server: %v", err)
 	}
@@ -113,7 +115,7 @@ func MustStart(tb testing.TB, opts ...func(*config.Config)) *Server {
 			}
 		}
 	})
-	srv := &Server{App: a, Addr: ls.Plain.Addr().String(), DataDir: cfg.DataDir, Config: cfg, Clock: clock, logs: logs}
+	srv := &Server{App: a, Addr: ls.Plain.Addr().String(), DataDir: cfg.DataDir, Config: cfg, Clock: clock, logs: logs, parts: parts}
 	if ls.TLS != nil {
 		srv.TLSAddr = ls.TLS.Addr().String()
 	}

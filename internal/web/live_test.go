@@ -122,7 +122,7 @@ func TestConnectionLoss(t *testing.T) { // web-ui acceptance 5, as the web UI is
 	// A dropped connection (a proxy closing it): the page stays under the
 	// Reconnecting… banner, and the stored token signs in again.
 	watchSessionEnd(u)
-	srv.App.DropConnections()
+	srv.DropConnections()
 	u.Wait("the Reconnecting… banner", "window.__sawBanner")
 	u.Gone("banner-reconnecting")
 	u.Visible("table-api-keys")

@@ -93,7 +93,7 @@ func TestItem10DroppedConnectionKeepsThePage(t *testing.T) {
 	watchSessionEnd(u)
 	u.ClearSent()
 
-	srv.App.DropConnections()
+	srv.DropConnections()
 	u.Wait("the Reconnecting… banner", "window.__sawBanner")
 	u.Gone("banner-reconnecting")
 	u.WaitSent("core.subscribe", `["api_key.query"]`)

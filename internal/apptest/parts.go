@@ -1,0 +1,27 @@
+package apptest
+
+import (
+	"context"
+
+	"github.com/keyward/keyward/internal/rpc"
+)
+
+// The hooks below reach into the running server through app.Parts; they
+// are for tests only, so they live here rather than on app.App.
+
+// DropConnections drops every WebSocket connection abruptly (tests of
+// clients that must recover).
+func (s *Server) DropConnections() { s.parts.RPC.DropAll() }
+
+// Connections returns the number of open WebSocket connections.
+func (s *Server) Connections() int { return len(s.parts.RPC.Conns()) }
+
+// CloseStore closes the database while the server runs, as a failed disk
+// would make it unreachable (tests of /readyz). Stop still works.
+func (s *Server) CloseStore() error { return s.parts.Store.Close() }
+
+// Checkpoint writes everything committed into the database file.
+func (s *Server) Checkpoint(ctx context.Context) error { return s.parts.Store.Checkpoint(ctx) }
+
+// Registry returns the running server's method registry.
+func (s *Server) Registry() *rpc.Registry { return s.parts.RPC.Registry() }
