@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/keyward/keyward/internal/client"
 )
 
 // The cases that measure how fast a change reaches connections: a
@@ -58,7 +60,7 @@ func revokeOnce(ctx context.Context, srv *server, admin *conn, i int) (time.Dura
 		if err != nil {
 			return 0, 0, err
 		}
-		if r.Error != nil && r.Error.Data.Error == 207 {
+		if r.Error != nil && r.Error.Errno() == 207 {
 			break
 		}
 	}
@@ -122,12 +124,12 @@ func fanOut(ctx context.Context, admin *conn, subs []*conn, round int) (time.Dur
 	for _, s := range subs {
 		wg.Go(func() {
 			for {
-				_, data, err := s.ws.Read(ctx)
+				data, err := s.Read(ctx)
 				if err != nil {
 					errs <- err
 					return
 				}
-				var r response
+				var r client.Response
 				if json.Unmarshal(data, &r) == nil && r.Method == "collection_update" {
 					mu.Lock()
 					if t := time.Now(); t.After(last) {

@@ -142,10 +142,10 @@ func callRate(ctx context.Context, srv *server, raws []string, conns int, d time
 		// The same bytes as the baseline sends, and no decoding beyond a
 		// check: the load generator shares the CPUs, so it must not work
 		// harder for one side than for the other.
-		if err := c.ws.Write(ctx, websocket.MessageText, pingFrame); err != nil {
+		if err := c.Send(ctx, websocket.MessageText, pingFrame); err != nil {
 			return err
 		}
-		_, data, err := c.ws.Read(ctx)
+		data, err := c.Read(ctx)
 		if err == nil && !bytes.Contains(data, pong) {
 			err = fmt.Errorf("core.ping answered %s", data)
 		}

@@ -45,7 +45,7 @@ func sessionsCase(ctx context.Context, srv *server, raws []string, n int) (*Case
 	conns := make([]*conn, 0, n)
 	defer func() {
 		for _, c := range conns {
-			_ = c.ws.CloseNow()
+			_ = c.CloseNow()
 		}
 	}()
 	for i := range n {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"github.com/keyward/keyward/internal/client"
 )
 
 // Client connections are spread over 127.0.0.2-127.0.0.254, so that tens
@@ -30,57 +32,21 @@ func init() {
 
 func dialOptions() *websocket.DialOptions { return clients[nextIP.Add(1)%uint32(len(clients))] }
 
-// conn is a minimal JSON-RPC connection for load: one call at a time.
-type conn struct {
-	ws *websocket.Conn
-	id int
-}
+// conn is a JSON-RPC connection for load, one call at a time: the shared
+// client.Conn, dialled from the next local address.
+type conn struct{ *client.Conn }
 
 func dial(ctx context.Context, url string) (*conn, error) {
-	ws, _, err := websocket.Dial(ctx, url, dialOptions())
+	c, err := client.DialConn(ctx, url, dialOptions())
 	if err != nil {
 		return nil, err
 	}
-	ws.SetReadLimit(1 << 20)
-	return &conn{ws: ws}, nil
-}
-
-// response is what the load generator reads of an answer.
-type response struct {
-	Result json.RawMessage `json:"result"`
-	Error  *struct {
-		Code int `json:"code"`
-		Data struct {
-			Error int `json:"error"`
-		} `json:"data"`
-	} `json:"error"`
-	Method string          `json:"method"`
-	Params json.RawMessage `json:"params"`
+	return &conn{c}, nil
 }
 
 // call sends one request and reads until its answer.
-func (c *conn) call(ctx context.Context, method string, params ...any) (*response, error) {
-	c.id++
-	if params == nil {
-		params = []any{}
-	}
-	msg, _ := json.Marshal(map[string]any{"jsonrpc": "2.0", "id": c.id, "method": method, "params": params})
-	if err := c.ws.Write(ctx, websocket.MessageText, msg); err != nil {
-		return nil, err
-	}
-	for {
-		_, data, err := c.ws.Read(ctx)
-		if err != nil {
-			return nil, err
-		}
-		var r response
-		if err := json.Unmarshal(data, &r); err != nil {
-			return nil, err
-		}
-		if r.Method == "" {
-			return &r, nil
-		}
-	}
+func (c *conn) call(ctx context.Context, method string, params ...any) (*client.Response, error) {
+	return c.Call(ctx, method, params...)
 }
 
 // keyLogin logs in with API_KEY_PLAIN and returns the response type.
@@ -118,4 +84,4 @@ func dialAdmin(ctx context.Context, srv *server) (*conn, error) {
 	return c, nil
 }
 
-func (c *conn) close() { _ = c.ws.Close(websocket.StatusNormalClosure, "") }
+func (c *conn) close() { _ = c.Close() }
