@@ -3,7 +3,6 @@ package service_test
 import (
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -92,7 +91,7 @@ func TestCreateKey(t *testing.T) {
 			if tt.expires != nil && !k.ExpiresAt.Equal(tt.expires.Truncate(time.Second)) {
 				t.Errorf("expires_at %v, want %v truncated to seconds", k.ExpiresAt, tt.expires)
 			}
-			if ev := e.events.msgs(); ev[len(ev)-1] != "added "+strconv.FormatInt(k.ID, 10) {
+			if ev := e.events.msgs(); ev[len(ev)-1] != "added "+itoa(k.ID) {
 				t.Errorf("events %v, want added %d last", ev, k.ID)
 			}
 			if _, resp := e.loginKey(tt.user, raw, secure); resp != service.Success {
@@ -156,7 +155,7 @@ func TestUpdateKey(t *testing.T) {
 			if tt.in.Name.Set && after.Name != strings.TrimSpace(tt.in.Name.Value) || tt.in.ExpiresAt.Set && after.ExpiresAt != nil {
 				t.Errorf("after = %+v", after)
 			}
-			if ev := e.events.msgs(); ev[len(ev)-1] != "changed "+strconv.FormatInt(id, 10) {
+			if ev := e.events.msgs(); ev[len(ev)-1] != "changed "+itoa(id) {
 				t.Errorf("events %v, want changed %d last", ev, id)
 			}
 			if (newRaw != "") != tt.in.Reset || (after.SecretGen != before.SecretGen) != tt.in.Reset {
@@ -214,7 +213,7 @@ func TestDeleteKey(t *testing.T) {
 			if deleted.ID != id {
 				t.Errorf("deleted %+v", deleted)
 			}
-			if ev := e.events.msgs(); ev[len(ev)-1] != "removed "+strconv.FormatInt(id, 10) {
+			if ev := e.events.msgs(); ev[len(ev)-1] != "removed "+itoa(id) {
 				t.Errorf("events %v, want removed %d last", ev, id)
 			}
 			if _, err := e.svc.GetKey(e.ctx, id); err == nil {

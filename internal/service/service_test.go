@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -357,3 +358,5 @@ func wantInvalid(tb testing.TB, err error, attr, text string) {
 	}
 	tb.Fatalf("error = %q, want %s: %q", ve.Reason(), attr, text)
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
