@@ -58,6 +58,7 @@ func TestPruneAudit(t *testing.T) {
 		p.AuditStore, c.Audit = c.Audit, p
 	})
 	prune := func() {
+		e.audit() // the store writes records behind the caller's back: wait for them
 		ctx, cancel := context.WithCancel(e.ctx)
 		p.stop = cancel
 		e.svc.PruneAudit(ctx) // returns after one round
