@@ -1,0 +1,87 @@
+package service_test
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+
+	"github.com/keyward/keyward"
+	"github.com/keyward/keyward/internal/service"
+)
+
+var errStore = errors.New("store failed")
+
+// failingStore is an account store whose next write fails at commit,
+// after all its work succeeded (a full disk, a lost lock), or whose next
+// read after a write fails.
+type failingStore struct {
+	keyward.AccountStore
+	commit, reload atomic.Bool
+}
+
+func (f *failingStore) UpdateAccounts(ctx context.Context, fn func(keyward.AccountTx) error) error {
+	if !f.commit.Swap(false) {
+		return f.AccountStore.UpdateAccounts(ctx, fn)
+	}
+	return f.AccountStore.UpdateAccounts(ctx, func(tx keyward.AccountTx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return errStore // rolls the transaction back
+	})
+}
+
+func (f *failingStore) LoadAccounts(ctx context.Context) (*keyward.Accounts, int64, error) {
+	if f.reload.Swap(false) {
+		return nil, 0, errStore
+	}
+	return f.AccountStore.LoadAccounts(ctx)
+}
+
+// TestDeleteUserFails checks that a user.delete that fails leaves the key
+// sessions as the store says: a delete that did not commit changes
+// nothing (no event, the key's sessions and logins go on), and one that
+// committed but could not re-read the accounts still ends them.
+func TestDeleteUserFails(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		reload    bool // the commit succeeds, the reload after it fails
+		keyRemain bool
+	}{
+		{"ErrCommit", false, true},
+		{"ErrReload", true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			store := &failingStore{}
+			e := mustOpen(t, func(c *service.Config) { store.AccountStore, c.Store = c.Store, store })
+			u := e.user("alice", "READONLY_ADMIN")
+			k, raw := e.key("alice", "k1")
+			sess, resp := e.loginKey("alice", raw, secure)
+			if resp != service.Success {
+				t.Fatal(resp)
+			}
+			n := len(e.events.msgs())
+			store.commit.Store(!tt.reload)
+			store.reload.Store(tt.reload)
+			if _, err := e.svc.DeleteUser(e.ctx, u.ID, true); !errors.Is(err, errStore) {
+				t.Fatalf("error = %v, want the store's", err)
+			}
+			if _, err := e.svc.GetKey(e.ctx, k.ID); (err == nil) != tt.keyRemain {
+				t.Fatalf("the key after the failed delete: %v", err)
+			}
+			if ev := e.events.msgs()[n:]; tt.keyRemain && len(ev) != 0 {
+				t.Errorf("events of a delete that did not commit: %v", ev)
+			}
+			if sess.Ended() == tt.keyRemain || e.refreshes(sess) != tt.keyRemain {
+				t.Errorf("key session ended %v, want %v", sess.Ended(), !tt.keyRemain)
+			}
+			if _, resp := e.loginKey("alice", raw, secure); (resp == service.Success) != tt.keyRemain {
+				t.Errorf("login after the failed delete: %s", resp)
+			}
+		})
+	}
+}
