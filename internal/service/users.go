@@ -282,10 +282,17 @@ func (s *Service) DeleteUser(ctx context.Context, id int64, deleteGroup bool) (*
 		}
 		return nil
 	})
+	if err != nil {
+		// The keys may be gone or not (the reload after a commit can fail
+		// too): check every key session against the store rather than
+		// trust the cache either way.
+		s.reconcileKeys()
+		return nil, err
+	}
 	for _, k := range keyIDs {
 		s.keyRemoved(k)
 	}
-	return deleted, err
+	return deleted, nil
 }
 
 func groupUnused(acc *keyward.Accounts, groupID int64) bool {
