@@ -85,3 +85,62 @@ func TestDeleteUserFails(t *testing.T) {
 		})
 	}
 }
+
+// racingKeys is a key store that runs a change right after FindKey has
+// read a key, as a write committing during a login would.
+type racingKeys struct {
+	service.KeyStore
+	race atomic.Pointer[func()]
+}
+
+func (r *racingKeys) FindKey(ctx context.Context, id int64) (*keyward.APIKey, error) {
+	k, err := r.KeyStore.FindKey(ctx, id)
+	if f := r.race.Swap(nil); f != nil {
+		(*f)()
+	}
+	return k, err
+}
+
+// TestInsecureUseRace checks that revoking a key for an insecure use
+// keeps a change committed while the secret was checked: a rename stays,
+// and a reset is not undone; after a reset the presented secret is no
+// longer the key's, and the login is refused as a wrong secret.
+func TestInsecureUseRace(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		in      service.KeyUpdate
+		resp    string
+		revoked bool
+	}{
+		{"OKRenamed", service.KeyUpdate{Name: keyward.Opt[string]{Set: true, Value: "renamed"}}, service.Expired, true},
+		{"OKReset", service.KeyUpdate{Reset: true}, service.AuthErr, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			store := &racingKeys{}
+			e := mustOpen(t, func(c *service.Config) { store.KeyStore, c.Keys = c.Keys, store })
+			k, raw := e.key("admin", "k1")
+			var after *keyward.APIKey
+			var newRaw string
+			race := func() { after, newRaw = updateKey(e, k.ID, tt.in) }
+			store.race.Store(&race)
+			if _, resp := e.loginKey("admin", raw, insecure); resp != tt.resp {
+				t.Fatalf("insecure use: %s, want %s", resp, tt.resp)
+			}
+			got, err := e.svc.GetKey(e.ctx, k.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Revoked != tt.revoked || got.Name != after.Name || got.Hash != after.Hash || got.SecretGen != after.SecretGen {
+				t.Fatalf("key %+v, want revoked %v and the change made during the login %+v", got, tt.revoked, after)
+			}
+			if newRaw != "" {
+				if _, resp := e.loginKey("admin", newRaw, secure); resp != service.Success {
+					t.Errorf("login with the secret of the reset: %s", resp)
+				}
+			}
+		})
+	}
+}
