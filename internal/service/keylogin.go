@@ -127,28 +127,47 @@ func (s *Service) checkKey(ctx context.Context, a *keyAttempt, b Binder, owner *
 // insecureUse applies the insecure-transport rule to a correct secret of a
 // current key (api-keys.md 12): revoke it, or under "reject" refuse it and
 // raise an alert. Either way the answer is EXPIRED.
+//
+// The key was read before its secret was checked. The revocation is
+// applied to the row as it is when it is written, so a change committed
+// meanwhile (a rename, a new expiry) is kept; if the key was reset or
+// deleted meanwhile, the secret presented is no longer its secret, and the
+// login is refused as one coming after that change would be.
 func (s *Service) insecureUse(ctx context.Context, a *keyAttempt) (*keyward.Session, string) {
-	k := *a.key
+	id, gen := a.key.ID, a.key.SecretGen
 	now := s.now().UTC()
-	reject := s.cfg.InsecureKeyPolicy == "reject"
-	var after func()
-	if !reject {
-		after = func() { s.keyChanged(&k, keyward.EventChanged) }
-	}
-	err := s.writeKeys(context.WithoutCancel(ctx), func(tx keyward.KeyTx) error {
-		if reject {
-			return tx.RecordInsecureUse(ctx, k.ID, a.c.Origin.IP(), now)
+	if s.cfg.InsecureKeyPolicy == "reject" {
+		err := s.writeKeys(context.WithoutCancel(ctx), func(tx keyward.KeyTx) error {
+			return tx.RecordInsecureUse(ctx, id, a.c.Origin.IP(), now)
+		}, nil)
+		if err != nil {
+			s.log.Error("insecure key use", "key_id", id, "error", err)
 		}
-		k.Revoked, k.RevokedReason, k.RevokedAt = true, keyward.ReasonInsecureTransport, now
-		return tx.Update(ctx, &k)
-	}, after)
-	if err != nil {
-		s.log.Error("insecure key use", "key_id", k.ID, "error", err)
-	}
-	if reject {
 		return s.keyFailed(ctx, a, a.keyRef(), "API key rejected due to insecure transport.", Expired)
 	}
-	s.log.Warn("API key revoked: used over an insecure transport", "key_id", k.ID, "address", a.c.Origin.IP())
+	var k *keyward.APIKey
+	stale := false
+	err := s.writeKeys(context.WithoutCancel(ctx), func(tx keyward.KeyTx) error {
+		cur, err := tx.Find(ctx, id)
+		if err != nil || cur == nil || cur.SecretGen != gen || cur.Revoked {
+			stale = err == nil && (cur == nil || cur.SecretGen != gen)
+			return err
+		}
+		cur.Revoked, cur.RevokedReason, cur.RevokedAt = true, keyward.ReasonInsecureTransport, now
+		k = cur
+		return tx.Update(ctx, k)
+	}, func() {
+		if k != nil {
+			s.keyChanged(k, keyward.EventChanged)
+		}
+	})
+	if err != nil {
+		s.log.Error("insecure key use", "key_id", id, "error", err)
+	}
+	if stale {
+		return s.keyFailed(ctx, a, a.keyRef(), "Invalid API key", AuthErr)
+	}
+	s.log.Warn("API key revoked: used over an insecure transport", "key_id", id, "address", a.c.Origin.IP())
 	return s.keyFailed(ctx, a, a.keyRef(), "API key revoked due to insecure transport.", Expired)
 }
 
