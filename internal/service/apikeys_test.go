@@ -240,6 +240,28 @@ func TestDeleteKey(t *testing.T) {
 	})
 }
 
+// TestUpdateRevokedKey checks that a revoked key may be renamed or given
+// a new expiry and stays revoked until it is reset (api-keys.md 6).
+func TestUpdateRevokedKey(t *testing.T) {
+	t.Parallel()
+	e := mustOpen(t)
+	k, raw := e.key("admin", "k1")
+	e.loginKey("admin", raw, insecure)
+	later := e.clock.Now().Add(time.Hour)
+	after, _ := updateKey(e, k.ID, service.KeyUpdate{Name: keyward.Opt[string]{Set: true, Value: "k2"},
+		ExpiresAt: keyward.Opt[*time.Time]{Set: true, Value: &later}})
+	if !after.Revoked || after.RevokedReason != keyward.ReasonInsecureTransport || after.Name != "k2" {
+		t.Fatalf("after rename: %+v", after)
+	}
+	after, raw = updateKey(e, k.ID, service.KeyUpdate{Reset: true})
+	if after.Revoked || after.RevokedReason != "" || !after.RevokedAt.IsZero() {
+		t.Fatalf("after reset: %+v", after)
+	}
+	if _, resp := e.loginKey("admin", raw, secure); resp != service.Success {
+		t.Errorf("login after reset: %s", resp)
+	}
+}
+
 // TestKeyExpiryChange checks that a new expiry takes effect at once for
 // logins and open sessions (api-keys.md 6).
 func TestKeyExpiryChange(t *testing.T) {

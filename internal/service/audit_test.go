@@ -119,6 +119,11 @@ func TestAlerts(t *testing.T) {
 		if len(got) != 1 || !strings.HasPrefix(got[0], "ApiKeyInsecureUse: ci: API key was presented over an insecure transport from 198.51.100.7 and was refused.") {
 			t.Fatalf("alerts %q", got)
 		}
+		_, raw = updateKey(e, k.ID, service.KeyUpdate{Reset: true})
+		if got := alerts(e); len(got) != 0 {
+			t.Fatalf("alerts after reset: %q", got)
+		}
+		e.loginKey("admin", raw, insecure)
 		if _, err := e.svc.DeleteKey(e.ctx, k.ID); err != nil {
 			t.Fatal(err)
 		}
