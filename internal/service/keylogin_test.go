@@ -43,10 +43,10 @@ func TestLoginAPIKey(t *testing.T) {
 		{name: "ErrRevokedWrongSecret", setup: revokeInsecurely, raw: wrongSecret,
 			want: service.AuthErr, reason: "API key is revoked."},
 		{name: "ErrWrongSecret", raw: wrongSecret, want: service.AuthErr, reason: "Invalid API key"},
-		{name: "Expired", setup: expire, want: service.Expired, reason: "Api key is expired."},
+		{name: "ErrExpired", setup: expire, want: service.Expired, reason: "Api key is expired."},
 		{name: "ErrExpiredWrongSecret", setup: expire, raw: wrongSecret, want: service.AuthErr, reason: "Invalid API key"},
-		{name: "InsecureRevoke", origin: insecure, want: service.Expired, reason: "API key revoked due to insecure transport."},
-		{name: "InsecureReject", reject: true, origin: insecure, want: service.Expired,
+		{name: "ErrInsecureRevoke", origin: insecure, want: service.Expired, reason: "API key revoked due to insecure transport."},
+		{name: "ErrInsecureReject", reject: true, origin: insecure, want: service.Expired,
 			reason: "API key rejected due to insecure transport."},
 		{name: "ErrInsecureWrongSecret", origin: insecure, raw: wrongSecret, want: service.AuthErr, reason: "Invalid API key"},
 		{name: "ErrLocked", setup: func(e *env, k *keyward.APIKey, _ string) {
