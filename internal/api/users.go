@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/keyward/keyward"
 	"github.com/keyward/keyward/internal/query"
@@ -176,7 +175,7 @@ func (d *Handlers) userMethods() []*rpc.Method {
 		Audit: auditName("Create user", func(p []any) string { return paramField(p, 0, "username") }),
 		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
 			var in service.UserCreate
-			if err := decodeUser(c.Params[0], &in, "user_create.username"); err != nil {
+			if err := schema.Decode(c.Params[0], &in); err != nil {
 				return nil, err
 			}
 			u, err := d.Svc.CreateUser(ctx, in)
@@ -188,27 +187,6 @@ func (d *Handlers) userMethods() []*rpc.Method {
 	}, d.userUpdateMethod(write), d.userDeleteMethod(write)}
 }
 
-// decodeUser decodes a validated user_create or user_update and checks
-// the username rule, which the schema's length bounds do not express.
-func decodeUser(v any, dst any, attr string) error {
-	if err := schema.Decode(v, dst); err != nil {
-		return err
-	}
-	m, _ := v.(map[string]any)
-	if name, ok := m["username"].(string); ok {
-		return checkUsername(attr, name)
-	}
-	return nil
-}
-
-// checkUsername applies the username rule of accounts.md 5.1.
-func checkUsername(attr, name string) error {
-	if service.UsernamePattern.MatchString(name) {
-		return nil
-	}
-	return keyward.Invalid(attr, fmt.Sprintf("Value error, %q: usernames are 1-32 characters of A-Z, a-z, 0-9, "+
-		"period, underscore and hyphen, and may not start with a period or hyphen.", name))
-}
 
 // paramString reads a string param as sent.
 func paramString(params []any, i int) string {

@@ -19,7 +19,7 @@ func (d *Handlers) userUpdateMethod(roles []keyward.Role) *rpc.Method {
 		Audit: auditName("Update user", d.userName),
 		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
 			var in service.UserUpdate
-			if err := decodeUser(c.Params[1], &in, "user_update.username"); err != nil {
+			if err := schema.Decode(c.Params[1], &in); err != nil {
 				return nil, err
 			}
 			_, u, err := d.Svc.UpdateUser(ctx, c.Params[0].(int64), in)
@@ -71,11 +71,7 @@ func (d *Handlers) setupMethods() []*rpc.Method {
 		Audit:  auditName("Set up local administrator", func(p []any) string { return paramString(p, 0) }),
 		Errors: []rpc.ErrorDoc{{Code: rpc.CodeCallError, Errno: keyward.EEXIST, Message: service.ErrAdminSetUp.Reason()}},
 		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
-			name := c.Params[0].(string)
-			if err := checkUsername("username", name); err != nil {
-				return nil, err
-			}
-			return nil, d.Svc.SetupLocalAdministrator(ctx, name, c.Params[1].(string))
+			return nil, d.Svc.SetupLocalAdministrator(ctx, c.Params[0].(string), c.Params[1].(string))
 		},
 	}}
 }

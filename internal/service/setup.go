@@ -24,6 +24,9 @@ func (s *Service) HasLocalAdministrator() bool { return s.Accounts().HasLocalAdm
 // local administrator exists; of two concurrent calls exactly one succeeds,
 // because the check runs inside the write transaction.
 func (s *Service) SetupLocalAdministrator(ctx context.Context, username, pw string) error {
+	if err := CheckUsername("username", username); err != nil {
+		return err
+	}
 	hash := s.hasher.Hash(pw)
 	return s.updateAccounts(ctx, func(tx keyward.AccountTx, acc *keyward.Accounts) error {
 		if acc.HasLocalAdministrator() {

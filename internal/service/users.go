@@ -36,6 +36,18 @@ type UserUpdate struct {
 // UsernamePattern is the rule for usernames (accounts.md 5.1).
 var UsernamePattern = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$`)
 
+// CheckUsername applies the username rule of accounts.md 5.1 to a new
+// name; attr is the attribute its refusal names. Every way of making or
+// renaming a user (the API, first-run setup, the keyward user commands,
+// admin_username) passes here.
+func CheckUsername(attr, name string) error {
+	if UsernamePattern.MatchString(name) {
+		return nil
+	}
+	return keyward.Invalid(attr, fmt.Sprintf("Value error, %q: usernames are 1-32 characters of A-Z, a-z, 0-9, "+
+		"period, underscore and hyphen, and may not start with a period or hyphen.", name))
+}
+
 // firstFreeID returns want if no taken(want), else the lowest free id >= from.
 func firstFreeID(want, from int64, taken func(int64) bool) int64 {
 	if want > 0 && !taken(want) {
@@ -60,6 +72,9 @@ func gidTaken(acc *keyward.Accounts) func(int64) bool {
 
 // CreateUser runs user.create.
 func (s *Service) CreateUser(ctx context.Context, in UserCreate) (*keyward.User, error) {
+	if err := CheckUsername("user_create.username", in.Username); err != nil {
+		return nil, err
+	}
 	var created *keyward.User
 	err := s.updateAccounts(ctx, func(tx keyward.AccountTx, acc *keyward.Accounts) error {
 		if err := validateCreate(acc, in); err != nil {
@@ -132,6 +147,11 @@ func sortedUnique(ids []int64) []int64 {
 
 // UpdateUser runs user.update; before is the user as it was.
 func (s *Service) UpdateUser(ctx context.Context, id int64, in UserUpdate) (before, after *keyward.User, err error) {
+	if in.Username.Set {
+		if err := CheckUsername("user_update.username", in.Username.Value); err != nil {
+			return nil, nil, err
+		}
+	}
 	err = s.updateAccounts(ctx, func(tx keyward.AccountTx, acc *keyward.Accounts) error {
 		old := acc.User(id)
 		if old == nil {

@@ -25,6 +25,9 @@ func TestCreateUser(t *testing.T) {
 		attr, text string
 		errno      keyward.Errno
 	}{
+		{name: "ErrUsernameRule", in: service.UserCreate{Username: "-bad", Password: pw, GroupCreate: true},
+			attr: "user_create.username", text: `Value error, "-bad": usernames are 1-32 characters of A-Z, a-z, 0-9, ` +
+				`period, underscore and hyphen, and may not start with a period or hyphen.`},
 		{name: "ErrUsernameTaken", in: service.UserCreate{Username: "alice", Password: pw, GroupCreate: true},
 			attr: "user_create.username", text: `A user with the username "alice" already exists.`, errno: keyward.EEXIST},
 		{name: "ErrUIDTaken", in: service.UserCreate{Username: "b", Password: pw, GroupCreate: true, UID: ptr(int64(950))},
