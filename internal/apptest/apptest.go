@@ -15,6 +15,7 @@ import (
 	"github.com/keyward/keyward/internal/app"
 	"github.com/keyward/keyward/internal/config"
 	"github.com/keyward/keyward/internal/password"
+	"github.com/keyward/keyward/internal/testclock"
 )
 
 // Server is a running Keyward server.
@@ -31,26 +32,9 @@ type Server struct {
 	MetricsAddr string
 }
 
-// Clock is a test clock: it starts at the real time and moves only when
-// told to.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
+// Clock is the servers' test clock: it starts at the real time and moves
+// only when told to.
+type Clock = testclock.Clock
 
 type syncBuffer struct {
 	mu sync.Mutex
@@ -93,7 +77,7 @@ func MustStart(tb testing.TB, opts ...func(*config.Config)) *Server {
 		tb.Fatalf("config: %v", err)
 	}
 	logs := &syncBuffer{}
-	clock := &Clock{now: time.Now()}
+	clock := testclock.New(time.Now())
 	var parts app.Parts
 	a, err := app.New(context.Background(), cfg, cfg.Logger(logs), app.WithClock(clock.Now), app.WithParts(&parts))
 	if err != nil {

@@ -9,24 +9,6 @@ import (
 	"github.com/keyward/keyward/internal/service"
 )
 
-// clock is a fake clock that moves only when told.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // sessions is a fake SessionManager: it holds the sessions tests opened and
 // ends those a match selects, as the RPC server does.
 type sessions struct {

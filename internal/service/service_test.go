@@ -17,6 +17,7 @@ import (
 	"github.com/keyward/keyward/internal/query"
 	"github.com/keyward/keyward/internal/service"
 	"github.com/keyward/keyward/internal/sqlite"
+	"github.com/keyward/keyward/internal/testclock"
 )
 
 // cheap are argon2id parameters that cost next to nothing, for tests.
@@ -36,7 +37,7 @@ type env struct {
 	svc    *service.Service
 	db     *sqlite.DB
 	cfg    service.Config
-	clock  *clock
+	clock  *testclock.Clock
 	mgr    *sessions
 	events *events
 	obs    *observer
@@ -64,7 +65,7 @@ func mustOpenBare(tb testing.TB, opts ...func(*service.Config)) *env {
 		tb.Fatalf("open database: %v", err)
 	}
 	tb.Cleanup(func() { _ = db.Close() })
-	clk := &clock{t: time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)}
+	clk := testclock.New(time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC))
 	db.Now = clk.Now
 	hasher := password.NewHasher(cheap)
 	obs := &observer{logins: map[string]int{}}
