@@ -34,6 +34,27 @@ func (o Origin) IP() string {
 	return o.Addr.Addr().String()
 }
 
+// Mechanism is a login mechanism of auth.login_ex (accounts.md 10.1).
+type Mechanism string
+
+// The login mechanisms.
+const (
+	MechPasswordPlain Mechanism = "PASSWORD_PLAIN"
+	MechAPIKeyPlain   Mechanism = "API_KEY_PLAIN"
+	MechTokenPlain    Mechanism = "TOKEN_PLAIN"
+	MechOTPToken      Mechanism = "OTP_TOKEN"
+)
+
+// LoginResponse is the response_type of a login (accounts.md 10.2).
+type LoginResponse string
+
+// The login answers.
+const (
+	LoginSuccess LoginResponse = "SUCCESS"
+	LoginAuthErr LoginResponse = "AUTH_ERR"
+	LoginExpired LoginResponse = "EXPIRED"
+)
+
 // Credential is how a session logged in.
 type Credential string
 

@@ -16,29 +16,29 @@ func loginOptions() schema.Field {
 }
 
 var loginDataSchema = schema.Union("mechanism", "AuthMech",
-	schema.Variant{Tag: "API_KEY_PLAIN", Schema: schema.Object(
+	schema.Variant{Tag: string(keyward.MechAPIKeyPlain), Schema: schema.Object(
 		schema.Req("username", schema.String().Len(1, 0).RecordAs(service.RecordedUsername)).Doc("The key's owner."),
 		schema.Req("api_key", schema.String().Sensitive()).Doc("The raw key, `<id>-<secret>`."),
 		loginOptions())},
-	schema.Variant{Tag: "PASSWORD_PLAIN", Schema: schema.Object(
+	schema.Variant{Tag: string(keyward.MechPasswordPlain), Schema: schema.Object(
 		schema.Req("username", schema.String().RecordAs(service.RecordedUsername)),
 		schema.Req("password", schema.String().Sensitive()),
 		loginOptions())},
-	schema.Variant{Tag: "TOKEN_PLAIN", Schema: schema.Object(
+	schema.Variant{Tag: string(keyward.MechTokenPlain), Schema: schema.Object(
 		schema.Req("token", schema.String().Sensitive()).Doc("A token from auth.generate_token."),
 		loginOptions())},
-	schema.Variant{Tag: "OTP_TOKEN", Schema: schema.Object(
+	schema.Variant{Tag: string(keyward.MechOTPToken), Schema: schema.Object(
 		schema.Req("otp_token", schema.String().Sensitive()),
 		loginOptions())},
 ).Desc("Login data, tagged by `mechanism`.")
 
 var loginResult = schema.AnyOf(
 	schema.Object(
-		schema.Req("response_type", schema.Const("SUCCESS")),
+		schema.Req("response_type", schema.Const(string(keyward.LoginSuccess))),
 		schema.Req("user_info", userInfoSchema.OrNull()),
 		schema.Req("authenticator", schema.Const("LEVEL_1")),
 	),
-	schema.Object(schema.Req("response_type", schema.Enum("AUTH_ERR", "EXPIRED"))),
+	schema.Object(schema.Req("response_type", schema.Enum(string(keyward.LoginAuthErr), string(keyward.LoginExpired)))),
 )
 
 var errOTP = keyward.Errorf(keyward.EINVAL, "OTP_TOKEN: no authentication in progress")
@@ -78,13 +78,13 @@ func (d *Handlers) loginEx(ctx context.Context, c *rpc.Call) (any, error) {
 		return nil, err
 	}
 	var sess *keyward.Session
-	var resp string
-	switch in.Mechanism {
-	case "PASSWORD_PLAIN":
+	var resp keyward.LoginResponse
+	switch keyward.Mechanism(in.Mechanism) {
+	case keyward.MechPasswordPlain:
 		sess, resp = d.Svc.LoginPassword(ctx, c.Caller, c.Conn, in.Username, in.Password)
-	case "TOKEN_PLAIN":
+	case keyward.MechTokenPlain:
 		sess, resp = d.Svc.LoginToken(ctx, c.Caller, c.Conn, in.Token)
-	case "API_KEY_PLAIN":
+	case keyward.MechAPIKeyPlain:
 		sess, resp = d.Svc.LoginAPIKey(ctx, c.Caller, c.Conn, in.Username, in.APIKey)
 	default:
 		return nil, errOTP
@@ -111,7 +111,7 @@ func (d *Handlers) establish(c *rpc.Call, sess *keyward.Session) {
 
 // boolLogin finishes the bool login methods: false after the delay, or
 // true with the session established.
-func (d *Handlers) boolLogin(ctx context.Context, c *rpc.Call, sess *keyward.Session, resp string) (any, error) {
+func (d *Handlers) boolLogin(ctx context.Context, c *rpc.Call, sess *keyward.Session, resp keyward.LoginResponse) (any, error) {
 	if resp != service.Success {
 		d.Svc.FailDelay(ctx)
 		return false, nil
@@ -162,7 +162,7 @@ func (d *Handlers) loginMethods() []*rpc.Method {
 		Summary:     "Continue a multi-step login (not provided).",
 		Description: "Two-factor authentication is not provided: always fails with EINVAL.",
 		Params: []schema.Field{schema.Req("login_data", schema.Union("mechanism", "AuthMech",
-			schema.Variant{Tag: "OTP_TOKEN", Schema: schema.Object(schema.Req("otp_token", schema.String().Sensitive()))}))},
+			schema.Variant{Tag: string(keyward.MechOTPToken), Schema: schema.Object(schema.Req("otp_token", schema.String().Sensitive()))}))},
 		Result: schema.Null(), Access: rpc.NoAuth, Login: true,
 		Errors:  []rpc.ErrorDoc{{Code: rpc.CodeCallError, Errno: keyward.EINVAL, Message: errOTP.Reason()}},
 		Handler: func(context.Context, *rpc.Call) (any, error) { return nil, errOTP },
@@ -174,7 +174,7 @@ func (d *Handlers) loginMethods() []*rpc.Method {
 		Result:      schema.List(schema.String()), Access: rpc.NoAuth,
 		Examples: []rpc.Example{{Name: "choices", Params: []any{}, Result: []any{"API_KEY_PLAIN", "TOKEN_PLAIN", "PASSWORD_PLAIN"}}},
 		Handler: func(context.Context, *rpc.Call) (any, error) {
-			return []any{"API_KEY_PLAIN", "TOKEN_PLAIN", "PASSWORD_PLAIN"}, nil
+			return []any{keyward.MechAPIKeyPlain, keyward.MechTokenPlain, keyward.MechPasswordPlain}, nil
 		},
 	}}
 }

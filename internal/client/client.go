@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 
 	"github.com/coder/websocket"
+
+	"github.com/keyward/keyward"
 )
 
 // Error is a JSON-RPC error answer.
@@ -147,7 +149,7 @@ var ErrLogin = errors.New("login refused")
 
 // LoginPassword logs in with PASSWORD_PLAIN.
 func (c *Client) LoginPassword(ctx context.Context, user, pass string) error {
-	return c.loginEx(ctx, map[string]any{"mechanism": "PASSWORD_PLAIN", "username": user, "password": pass})
+	return c.loginEx(ctx, map[string]any{"mechanism": keyward.MechPasswordPlain, "username": user, "password": pass})
 }
 
 // LoginKey logs in with API_KEY_PLAIN as the key's owner, or with
@@ -163,7 +165,7 @@ func (c *Client) LoginKey(ctx context.Context, user, key string) error {
 		}
 		return nil
 	}
-	return c.loginEx(ctx, map[string]any{"mechanism": "API_KEY_PLAIN", "username": user, "api_key": key,
+	return c.loginEx(ctx, map[string]any{"mechanism": keyward.MechAPIKeyPlain, "username": user, "api_key": key,
 		"login_options": map[string]any{"user_info": false}})
 }
 
@@ -174,7 +176,7 @@ func (c *Client) loginEx(ctx context.Context, data map[string]any) error {
 	if err := c.CallInto(ctx, &r, "auth.login_ex", data); err != nil {
 		return err
 	}
-	if r.ResponseType != "SUCCESS" {
+	if keyward.LoginResponse(r.ResponseType) != keyward.LoginSuccess {
 		return fmt.Errorf("%w: %s", ErrLogin, r.ResponseType)
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/keyward/keyward/internal/rpc"
 	"github.com/keyward/keyward/internal/service"
+	"github.com/keyward/keyward"
 )
 
 // Metrics is the observer of both the RPC engine and the services.
@@ -21,7 +22,7 @@ func (m *Metrics) resolve() {
 	m.loginBy = map[[2]string]prometheus.Counter{}
 	for _, mech := range service.Mechanisms {
 		for _, resp := range service.ResponseTypes {
-			m.loginBy[[2]string{mech, resp}] = m.logins.WithLabelValues(mech, resp)
+			m.loginBy[[2]string{string(mech), string(resp)}] = m.logins.WithLabelValues(string(mech), string(resp))
 		}
 	}
 }
@@ -66,8 +67,8 @@ func (m *Metrics) RateLimited() { m.rateLimited.Inc() }
 func (m *Metrics) StoreError() { m.storeErrors.Inc() }
 
 // Login counts a login attempt.
-func (m *Metrics) Login(mechanism, responseType string) {
-	if c, ok := m.loginBy[[2]string{mechanism, responseType}]; ok {
+func (m *Metrics) Login(mechanism keyward.Mechanism, responseType keyward.LoginResponse) {
+	if c, ok := m.loginBy[[2]string{string(mechanism), string(responseType)}]; ok {
 		c.Inc()
 	}
 }

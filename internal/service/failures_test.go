@@ -110,7 +110,7 @@ func TestInsecureUseRace(t *testing.T) {
 	tests := []struct {
 		name    string
 		in      service.KeyUpdate
-		resp    string
+		resp    keyward.LoginResponse
 		revoked bool
 	}{
 		{"OKRenamed", service.KeyUpdate{Name: keyward.Opt[string]{Set: true, Value: "renamed"}}, service.Expired, true},

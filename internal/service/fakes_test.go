@@ -76,9 +76,9 @@ type observer struct {
 	timed   int
 }
 
-func (o *observer) Login(mech, resp string) {
+func (o *observer) Login(mech keyward.Mechanism, resp keyward.LoginResponse) {
 	o.mu.Lock()
-	o.logins[mech+" "+resp]++
+	o.logins[string(mech)+" "+string(resp)]++
 	o.mu.Unlock()
 }
 
@@ -96,10 +96,10 @@ func (o *observer) KeyCheckTime(time.Duration) {
 
 // counts returns how many logins of mech answered resp, key checks and
 // timed key checks there were.
-func (o *observer) counts(mech, resp string) (logins, checked, timed int) {
+func (o *observer) counts(mech keyward.Mechanism, resp keyward.LoginResponse) (logins, checked, timed int) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return o.logins[mech+" "+resp], o.checked, o.timed
+	return o.logins[string(mech)+" "+string(resp)], o.checked, o.timed
 }
 
 // conn is a fake Binder: one connection's session slot. onSet, when set,

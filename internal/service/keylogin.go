@@ -26,7 +26,7 @@ func (a *keyAttempt) keyRef() any {
 	return map[string]any{"id": a.key.ID, "name": a.key.Name}
 }
 
-func (s *Service) keyFailed(ctx context.Context, a *keyAttempt, apiKey any, errText, resp string) (*keyward.Session, string) {
+func (s *Service) keyFailed(ctx context.Context, a *keyAttempt, apiKey any, errText string, resp keyward.LoginResponse) (*keyward.Session, keyward.LoginResponse) {
 	name, _ := a.username.(string)
 	s.login(ctx, a.c, keyward.CredAPIKey, name, a.creds(apiKey), errText, resp)
 	return nil, resp
@@ -35,7 +35,7 @@ func (s *Service) keyFailed(ctx context.Context, a *keyAttempt, apiKey any, errT
 // LoginAPIKey checks an API_KEY_PLAIN login by the steps of api-keys.md
 // 11.1; the first failure decides. Refusals before the secret is checked
 // compute a dummy HMAC so timing does not tell the steps apart.
-func (s *Service) LoginAPIKey(ctx context.Context, c *keyward.Caller, b Binder, username, raw string) (*keyward.Session, string) {
+func (s *Service) LoginAPIKey(ctx context.Context, c *keyward.Caller, b Binder, username, raw string) (*keyward.Session, keyward.LoginResponse) {
 	a := &keyAttempt{c: c, username: RecordedUsername(username)}
 	id, secret, ok := keys.Parse(raw)
 	if !ok {
@@ -53,7 +53,7 @@ func (s *Service) LoginAPIKey(ctx context.Context, c *keyward.Caller, b Binder, 
 // LoginAPIKeyOnly checks auth.login_with_api_key: the key's owner is read
 // from the key named by the id before the first '-'. Known and unknown ids
 // cost the same: one key lookup and one HMAC.
-func (s *Service) LoginAPIKeyOnly(ctx context.Context, c *keyward.Caller, b Binder, raw string) (*keyward.Session, string) {
+func (s *Service) LoginAPIKeyOnly(ctx context.Context, c *keyward.Caller, b Binder, raw string) (*keyward.Session, keyward.LoginResponse) {
 	var k *keyward.APIKey
 	if id, ok := keys.ParseID(raw); ok {
 		var err error
@@ -81,7 +81,7 @@ func (s *Service) LoginAPIKeyOnly(ctx context.Context, c *keyward.Caller, b Bind
 // the presented id was read: it belongs to owner (nil: no such user), is
 // not revoked, its secret matches, it has not expired, the transport is
 // secure and the owner may log in.
-func (s *Service) checkKey(ctx context.Context, a *keyAttempt, b Binder, owner *keyward.User, k *keyward.APIKey, secret string) (*keyward.Session, string) {
+func (s *Service) checkKey(ctx context.Context, a *keyAttempt, b Binder, owner *keyward.User, k *keyward.APIKey, secret string) (*keyward.Session, keyward.LoginResponse) {
 	a.key = k
 	if k == nil || owner == nil || k.UserID != owner.ID {
 		s.dummyVerify(secret)
@@ -115,7 +115,7 @@ func (s *Service) checkKey(ctx context.Context, a *keyAttempt, b Binder, owner *
 	// The key row was read before the secret was checked; whether it still
 	// allows the session is asked of the cache, which every key write of
 	// this process updates, in establish.
-	sess, resp := s.establish(ctx, a.c, b, sess, func() (*keyward.Session, string) {
+	sess, resp := s.establish(ctx, a.c, b, sess, func() (*keyward.Session, keyward.LoginResponse) {
 		return s.keyFailed(ctx, a, a.keyRef(), "Invalid API key", AuthErr)
 	})
 	if resp == Success {
@@ -133,7 +133,7 @@ func (s *Service) checkKey(ctx context.Context, a *keyAttempt, b Binder, owner *
 // meanwhile (a rename, a new expiry) is kept; if the key was reset or
 // deleted meanwhile, the secret presented is no longer its secret, and the
 // login is refused as one coming after that change would be.
-func (s *Service) insecureUse(ctx context.Context, a *keyAttempt) (*keyward.Session, string) {
+func (s *Service) insecureUse(ctx context.Context, a *keyAttempt) (*keyward.Session, keyward.LoginResponse) {
 	id, gen := a.key.ID, a.key.SecretGen
 	now := s.now().UTC()
 	if s.cfg.InsecureKeyPolicy == "reject" {

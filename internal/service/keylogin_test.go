@@ -23,7 +23,7 @@ func TestLoginAPIKey(t *testing.T) {
 		user   string
 		raw    func(k *keyward.APIKey, raw string) string
 		origin keyward.Origin
-		want   string
+		want   keyward.LoginResponse
 		reason string // the audit record's error
 	}{
 		{name: "OK", want: service.Success},
@@ -187,8 +187,9 @@ func TestLoginAPIKeyOnly(t *testing.T) {
 	e.user("alice", "READONLY_ADMIN")
 	k, raw := e.key("alice", "k1")
 	tests := []struct {
-		name, raw, want string
-		recorded        any // credentials_data.api_key of a refusal
+		name, raw string
+		want      keyward.LoginResponse
+		recorded  any // credentials_data.api_key of a refusal
 	}{
 		{"OK", raw, service.Success, nil},
 		{"ErrNoDash", "garbage", service.AuthErr, "********"},

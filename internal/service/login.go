@@ -11,11 +11,12 @@ import (
 	"github.com/keyward/keyward"
 )
 
-// Login response types (accounts.md 10.2).
+// Login response types (accounts.md 10.2), as the service's functions
+// return them.
 const (
-	Success = "SUCCESS"
-	AuthErr = "AUTH_ERR"
-	Expired = "EXPIRED"
+	Success = keyward.LoginSuccess
+	AuthErr = keyward.LoginAuthErr
+	Expired = keyward.LoginExpired
 )
 
 // Binder is the connection a login runs on (the RPC layer's Conn): a
@@ -59,7 +60,7 @@ func (s *Service) newSession(u *keyward.User, cred keyward.Credential) *keyward.
 // shows in that check, and the login fails with refuse, or comes after the
 // session was installed, and then ends it like any other open session.
 func (s *Service) establish(ctx context.Context, c *keyward.Caller, b Binder, sess *keyward.Session,
-	refuse func() (*keyward.Session, string)) (*keyward.Session, string) {
+	refuse func() (*keyward.Session, keyward.LoginResponse)) (*keyward.Session, keyward.LoginResponse) {
 	prev := b.Session()
 	b.SetSession(sess)
 	if !s.sessionValid(sess) {
@@ -80,7 +81,7 @@ func (s *Service) sessionValid(sess *keyward.Session) bool {
 // exists, is not locked, has password login enabled, the password matches
 // and the user has roles, and all of that still holds once the password
 // has been checked. Unknown users cost one verification too.
-func (s *Service) LoginPassword(ctx context.Context, c *keyward.Caller, b Binder, username, pw string) (*keyward.Session, string) {
+func (s *Service) LoginPassword(ctx context.Context, c *keyward.Caller, b Binder, username, pw string) (*keyward.Session, keyward.LoginResponse) {
 	u := s.Accounts().UserByName(username)
 	hash := ""
 	if u != nil && !u.PasswordDisabled {
@@ -90,7 +91,7 @@ func (s *Service) LoginPassword(ctx context.Context, c *keyward.Caller, b Binder
 	if err != nil && ctx.Err() == nil {
 		s.log.Error("verify password", "user_id", userID(u), "error", err)
 	}
-	refuse := func() (*keyward.Session, string) {
+	refuse := func() (*keyward.Session, keyward.LoginResponse) {
 		shown := RecordedUsername(username)
 		s.login(ctx, c, keyward.CredPassword, shown, map[string]any{"credentials": string(keyward.CredPassword),
 			"credentials_data": map[string]any{"username": shown}}, "Bad username or password", AuthErr)

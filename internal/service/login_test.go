@@ -20,7 +20,7 @@ func TestLoginPassword(t *testing.T) {
 		setup  func(e *env) // makes the users the case needs
 		user   string
 		pw     string
-		want   string
+		want   keyward.LoginResponse
 		locked *bool // lock state changed before the login
 	}{
 		{name: "OK", user: "alice", pw: "pw-alice", want: service.Success},
@@ -144,7 +144,7 @@ func TestLoginEstablish(t *testing.T) {
 	tests := []struct {
 		name   string
 		change func(e *env, u *keyward.User)
-		want   string
+		want   keyward.LoginResponse
 	}{
 		{"OKRenamedFullName", func(e *env, u *keyward.User) {
 			update(e, u.ID, service.UserUpdate{FullName: keyward.Opt[string]{Set: true, Value: "A"}})

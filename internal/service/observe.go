@@ -10,10 +10,8 @@ import (
 // Its methods must be cheap and safe for concurrent use; labels are drawn
 // from the constants below, never from what a client sent.
 type Observer interface {
-	// Login counts a login attempt by mechanism (PASSWORD_PLAIN,
-	// API_KEY_PLAIN, TOKEN_PLAIN) and response type (SUCCESS, AUTH_ERR,
-	// EXPIRED).
-	Login(mechanism, responseType string)
+	// Login counts a login attempt by mechanism and response type.
+	Login(mechanism keyward.Mechanism, responseType keyward.LoginResponse)
 	// KeyChecked counts one API-key secret check: every key login attempt
 	// makes exactly one, real or dummy, so the count says nothing about
 	// which keys exist.
@@ -26,17 +24,17 @@ type Observer interface {
 }
 
 // Mechanisms is each credential type's login mechanism.
-var Mechanisms = map[keyward.Credential]string{
-	keyward.CredPassword: "PASSWORD_PLAIN",
-	keyward.CredAPIKey:   "API_KEY_PLAIN",
-	keyward.CredToken:    "TOKEN_PLAIN",
+var Mechanisms = map[keyward.Credential]keyward.Mechanism{
+	keyward.CredPassword: keyward.MechPasswordPlain,
+	keyward.CredAPIKey:   keyward.MechAPIKeyPlain,
+	keyward.CredToken:    keyward.MechTokenPlain,
 }
 
 // ResponseTypes are the login answers (accounts.md 10.2).
-var ResponseTypes = []string{Success, AuthErr, Expired}
+var ResponseTypes = []keyward.LoginResponse{Success, AuthErr, Expired}
 
 type nopObserver struct{}
 
-func (nopObserver) Login(string, string)       {}
-func (nopObserver) KeyChecked()                {}
-func (nopObserver) KeyCheckTime(time.Duration) {}
+func (nopObserver) Login(keyward.Mechanism, keyward.LoginResponse) {}
+func (nopObserver) KeyChecked()                                    {}
+func (nopObserver) KeyCheckTime(time.Duration)                     {}

@@ -155,7 +155,7 @@ func (e *env) key(owner, name string) (*keyward.APIKey, string) {
 }
 
 // loginKey logs in with API_KEY_PLAIN from origin.
-func (e *env) loginKey(username, raw string, origin keyward.Origin) (*keyward.Session, string) {
+func (e *env) loginKey(username, raw string, origin keyward.Origin) (*keyward.Session, keyward.LoginResponse) {
 	c := &keyward.Caller{ConnID: "key-conn", Origin: origin}
 	sess, resp := e.svc.LoginAPIKey(e.ctx, c, &conn{}, username, raw)
 	if sess != nil {

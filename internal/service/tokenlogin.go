@@ -8,9 +8,9 @@ import (
 )
 
 // LoginToken checks a TOKEN_PLAIN login (accounts.md 10.2, 12.1).
-func (s *Service) LoginToken(ctx context.Context, c *keyward.Caller, b Binder, text string) (*keyward.Session, string) {
-	failed := func(reason string) func() (*keyward.Session, string) {
-		return func() (*keyward.Session, string) {
+func (s *Service) LoginToken(ctx context.Context, c *keyward.Caller, b Binder, text string) (*keyward.Session, keyward.LoginResponse) {
+	failed := func(reason string) func() (*keyward.Session, keyward.LoginResponse) {
+		return func() (*keyward.Session, keyward.LoginResponse) {
 			s.login(ctx, c, keyward.CredToken, "", map[string]any{"credentials": string(keyward.CredToken),
 				"credentials_data": map[string]any{"token": Redacted}}, reason, AuthErr)
 			return nil, AuthErr

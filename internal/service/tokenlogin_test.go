@@ -24,7 +24,7 @@ func (e *env) token(c *keyward.Caller, o service.TokenOptions) string {
 }
 
 // loginToken logs in with TOKEN_PLAIN from origin.
-func (e *env) loginToken(tok string, origin keyward.Origin) (*keyward.Session, string) {
+func (e *env) loginToken(tok string, origin keyward.Origin) (*keyward.Session, keyward.LoginResponse) {
 	c := &keyward.Caller{ConnID: "token-conn", Origin: origin}
 	sess, resp := e.svc.LoginToken(e.ctx, c, &conn{}, tok)
 	if sess != nil {
@@ -44,7 +44,7 @@ func TestLoginToken(t *testing.T) {
 		made   keyward.Origin // where the token is made (default secure)
 		from   keyward.Origin // where it is presented (default secure)
 		change func(e *env, c *keyward.Caller)
-		want   string
+		want   keyward.LoginResponse
 		reason string
 	}{
 		{name: "OK", opts: ttl10, want: service.Success},
