@@ -1,6 +1,7 @@
 package query_test
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"strings"
@@ -77,43 +78,7 @@ func runSQL(db *sql.DB, f *query.Filter, o *query.Options) (any, error) {
 	return runTableSQL(db, testTable, "entry e", f, o)
 }
 
-// runTableSQL runs a query the way a store does: count, or select, read
-// the rows of table t from "from" and shape them.
+// runTableSQL runs a query the way a store does.
 func runTableSQL(db *sql.DB, t *query.Table, from string, f *query.Filter, o *query.Options) (any, error) {
-	st, err := t.Compile(f, o)
-	if err != nil {
-		return nil, err
-	}
-	if st.Count {
-		q, args := st.CountSQL(from)
-		var n int64
-		err := db.QueryRow(q, args...).Scan(&n)
-		return n, err
-	}
-	q, args := st.SelectSQL(t.SelectList(), from)
-	rows, err := db.Query(q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", q, err)
-	}
-	defer rows.Close()
-	var entries []map[string]any
-	for rows.Next() {
-		vals := make([]any, len(t.Columns))
-		ptrs := make([]any, len(vals))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		e, err := t.Entry(vals)
-		if err != nil {
-			return nil, err
-		}
-		entries = append(entries, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return o.Shape(entries)
+	return query.RunSQL(context.Background(), db, t, from, f, o)
 }

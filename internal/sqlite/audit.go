@@ -66,42 +66,5 @@ func (db *DB) PruneAudit(ctx context.Context, before time.Time) (int64, error) {
 
 // runQuery compiles a query for table t and runs it on the readers.
 func (db *DB) runQuery(ctx context.Context, t *query.Table, from string, f *query.Filter, o *query.Options) (any, error) {
-	st, err := t.Compile(f, o)
-	if err != nil {
-		return nil, err
-	}
-	if st.Count {
-		q, args := st.CountSQL(from)
-		var n int64
-		if err := db.read.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
-			return nil, fmt.Errorf("count: %w", err)
-		}
-		return n, nil
-	}
-	q, args := st.SelectSQL(t.SelectList(), from)
-	rows, err := db.read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("query: %w", err)
-	}
-	defer rows.Close()
-	var entries []map[string]any
-	values := make([]any, len(t.Columns))
-	ptrs := make([]any, len(values))
-	for i := range values {
-		ptrs[i] = &values[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, fmt.Errorf("query: %w", err)
-		}
-		e, err := t.Entry(values)
-		if err != nil {
-			return nil, err
-		}
-		entries = append(entries, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("query: %w", err)
-	}
-	return o.Shape(entries)
+	return query.RunSQL(ctx, db.read, t, from, f, o)
 }
