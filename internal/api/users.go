@@ -187,7 +187,6 @@ func (d *Handlers) userMethods() []*rpc.Method {
 	}, d.userUpdateMethod(write), d.userDeleteMethod(write)}
 }
 
-
 // paramString reads a string param as sent.
 func paramString(params []any, i int) string {
 	if i < len(params) {

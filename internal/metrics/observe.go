@@ -5,9 +5,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/keyward/keyward"
 	"github.com/keyward/keyward/internal/rpc"
 	"github.com/keyward/keyward/internal/service"
-	"github.com/keyward/keyward"
 )
 
 // Metrics is the observer of both the RPC engine and the services.
