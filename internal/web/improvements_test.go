@@ -191,6 +191,7 @@ func TestItem15ViewInURL(t *testing.T) {
 	u.Click("header-name")
 	do(t, u.ctx, selectValue("select-status-filter", "active"))
 	u.Wait("URL", "location.search === '?search=key&status=active&sort=name&size=10'")
+	u.WaitText("pager-range", "1 – 10 of 25")
 	u.Click("button-next-page")
 	u.Wait("URL with page", "location.search.endsWith('&page=2')")
 	url := Eval[string](u, "location.pathname + location.search")

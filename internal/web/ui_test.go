@@ -162,11 +162,23 @@ func (u *UI) WaitText(test, want string) {
 	u.Wait(fmt.Sprintf("%s to read %q", test, want), fmt.Sprintf("%s && %s.innerText === %q", q(test), q(test), want))
 }
 
-// Click clicks the element with that data-test.
+// Click clicks the element with that data-test. The page redraws parts of
+// itself after each load, so the node found may be replaced before the
+// click lands; then it looks again (a few times at most).
 func (u *UI) Click(test string) {
 	u.t.Helper()
-	u.Visible(test)
-	do(u.t, u.ctx, chromedp.Click(sel(test)))
+	for try := 0; ; try++ {
+		u.Visible(test)
+		tctx, cancel := context.WithTimeout(u.ctx, 20*time.Second)
+		err := chromedp.Do(tctx, chromedp.Click(sel(test)))
+		cancel()
+		if err == nil {
+			return
+		}
+		if try >= 4 || !strings.Contains(err.Error(), "Could not find node") {
+			u.t.Fatalf("click %s: %v", test, err)
+		}
+	}
 }
 
 // Type types into the element with that data-test.

@@ -88,18 +88,21 @@ export function rangeText(s) {
 
 function drawPager(p) {
   const { s } = p;
-  const last = Math.max(1, Math.ceil(s.total / s.size));
-  const go = (page) => { s.page = page; p.on.load(); };
-  const button = (label, name, dataTest, page, disabled) => h('button', { class: 'btn-icon', type: 'button',
-    'aria-label': label, 'data-test': dataTest, disabled, onclick: () => go(page) }, icon(name));
+  const lastPage = () => Math.max(1, Math.ceil(s.total / s.size));
+  const last = lastPage();
+  // The target page is worked out when the button is pressed, from the
+  // state then: a pager drawn before a reload never jumps to a stale page.
+  const go = (to) => { s.page = Math.min(Math.max(1, to()), lastPage()); p.on.load(); };
+  const button = (label, name, dataTest, to, disabled) => h('button', { class: 'btn-icon', type: 'button',
+    'aria-label': label, 'data-test': dataTest, disabled, onclick: () => go(to) }, icon(name));
   const select = h('select', { class: 'select', 'aria-label': 'Items per page', 'data-test': 'select-page-size',
     onchange: (e) => { s.size = Number(e.target.value); s.page = 1; p.on.load(); } },
   PAGE_SIZES.map((n) => h('option', { value: n, selected: n === s.size }, String(n))));
   mount(p.pager,
     h('span', { class: 'pager-label', 'aria-hidden': 'true' }, 'Items per page:'), select,
     h('span', { class: 'pager-range', 'data-test': 'pager-range' }, rangeText(s)),
-    button('First Page', 'first', 'button-first-page', 1, s.page <= 1),
-    button('Previous Page', 'prev', 'button-previous-page', s.page - 1, s.page <= 1),
-    button('Next Page', 'next', 'button-next-page', s.page + 1, s.page >= last),
-    button('Last Page', 'last', 'button-last-page', last, s.page >= last));
+    button('First Page', 'first', 'button-first-page', () => 1, s.page <= 1),
+    button('Previous Page', 'prev', 'button-previous-page', () => s.page - 1, s.page <= 1),
+    button('Next Page', 'next', 'button-next-page', () => s.page + 1, s.page >= last),
+    button('Last Page', 'last', 'button-last-page', lastPage, s.page >= last));
 }
