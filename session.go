@@ -99,9 +99,9 @@ type Session struct {
 func (s *Session) End() bool { return s.ended.CompareAndSwap(false, true) }
 
 // Ended reports whether the session has ended (logout, termination,
-// invalidation, its connection closed or another login on it).
+// invalidation). A session whose connection closed, or that another login
+// on its connection replaced, is not marked: the tokens it made live on.
 func (s *Session) Ended() bool { return s.ended.Load() }
-
 
 // Root returns the first session of a token chain.
 func (s *Session) Root() *Session {
@@ -160,7 +160,7 @@ func CallerFrom(ctx context.Context) *Caller {
 type Event struct {
 	Collection string   // the event name, e.g. CollectionAPIKeys
 	Msg        EventMsg // what happened to the entry
-	ID         any    // the entry id, or nil
+	ID         any      // the entry id, or nil
 	// Entity is the changed domain object (such as an *APIKey), which the
 	// API layer renders for each subscriber; nil for "removed".
 	Entity any
