@@ -69,6 +69,9 @@ var (
 	ErrRateLimited      = &Error{Errno: EBUSY, Message: "Rate Limit Exceeded"}
 	ErrMatchNotFound    = &Error{Errno: EINVAL, Message: "MatchNotFound()", Bare: true}
 	ErrInternal         = &Error{Errno: EFAULT, Message: "Internal error"}
+	// ErrPepperRecorded: another node recorded its pepper first
+	// (PepperStore.RecordPepperChecks).
+	ErrPepperRecorded = &Error{Errno: EFAULT, Message: "another pepper was recorded for this database first"}
 )
 
 // FieldError is one [attribute, message, errno] triple of a validation error.

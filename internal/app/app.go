@@ -77,9 +77,9 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opti
 		o(a)
 	}
 	db.Now = a.now
-	db.OnAuditError = func(err error) {
+	db.OnError = func(err error) {
 		a.metrics.StoreError()
-		log.Error("write audit records", "error", err)
+		log.Error("database", "error", err)
 	}
 	if err := a.build(ctx); err != nil {
 		db.Close()
@@ -98,9 +98,8 @@ func (a *App) build(ctx context.Context) error {
 		a.log.Info("API keys by pepper", "pepper", id, "keys", n)
 	}
 	hasher := password.NewHasher(a.cfg.Argon2)
-	store := countedStore{db: a.db, count: a.metrics.StoreError}
 	svc, err := service.New(ctx, service.Config{
-		Store: store, Audit: store, Keys: store, Hasher: hasher, Logger: a.log, Now: a.now, Observer: a.metrics,
+		Store: a.db, Audit: a.db, Keys: a.db, Hasher: hasher, Logger: a.log, Now: a.now, Observer: a.metrics,
 		Verifier: keys.NewVerifier(peppers, hasher.Slots()), InsecureKeyPolicy: a.cfg.InsecureKeyPolicy,
 		FailDelay:     [2]time.Duration{a.cfg.LoginFailDelay.Min, a.cfg.LoginFailDelay.Max},
 		SessionMaxAge: a.cfg.SessionMaxAge, SessionIdleTimeout: a.cfg.SessionIdleTimeout,

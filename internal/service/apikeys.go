@@ -8,19 +8,7 @@ import (
 
 	"github.com/keyward/keyward"
 	"github.com/keyward/keyward/internal/keys"
-	"github.com/keyward/keyward/internal/query"
 )
-
-// KeyStore persists API keys.
-type KeyStore interface {
-	FindKey(ctx context.Context, id int64) (*keyward.APIKey, error)
-	QueryKeys(ctx context.Context, v keyward.KeyView, f *query.Filter, o *query.Options) (any, error)
-	KeyIDsByUser(ctx context.Context) (map[int64][]int64, error)
-	KeysGeneration(ctx context.Context) (int64, error)
-	UpdateKeys(ctx context.Context, fn func(keyward.KeyTx) error) error
-	RevokedKeys(ctx context.Context) ([]*keyward.APIKey, error)
-	InsecureUses(ctx context.Context) ([]keyward.InsecureUse, error)
-}
 
 // KeyCreate is api_key_create.
 type KeyCreate struct {
@@ -53,7 +41,7 @@ func View(c *keyward.Caller) keyward.KeyView {
 
 // QueryKeys runs api_key.query for the caller in SQL; entries have the
 // newest version's shape.
-func (s *Service) QueryKeys(ctx context.Context, f *query.Filter, o *query.Options) (any, error) {
+func (s *Service) QueryKeys(ctx context.Context, f keyward.Filter, o keyward.QueryOptions) (any, error) {
 	return s.cfg.Keys.QueryKeys(ctx, View(keyward.CallerFrom(ctx)), f, o)
 }
 

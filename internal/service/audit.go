@@ -11,14 +11,6 @@ import (
 	"github.com/keyward/keyward/internal/query"
 )
 
-// AuditStore keeps the audit trail. Entries are audit records in the
-// canonical form of the query engine (api-keys.md 15.2).
-type AuditStore interface {
-	AddAudit(ctx context.Context, entry map[string]any) error
-	QueryAudit(ctx context.Context, f *query.Filter, o *query.Options) (any, error)
-	PruneAudit(ctx context.Context, before time.Time) (int64, error)
-}
-
 // Redacted is what audit records and logs show instead of a secret.
 const Redacted = "********"
 
@@ -81,7 +73,7 @@ func (s *Service) auditRecord(c *keyward.Caller, username, event string, success
 }
 
 // QueryAudit runs audit.query.
-func (s *Service) QueryAudit(ctx context.Context, f *query.Filter, o *query.Options) (any, error) {
+func (s *Service) QueryAudit(ctx context.Context, f keyward.Filter, o keyward.QueryOptions) (any, error) {
 	return s.cfg.Audit.QueryAudit(ctx, f, o)
 }
 

@@ -40,7 +40,7 @@ func TestAuditCall(t *testing.T) {
 
 // pruneOnce is an audit store whose PruneAudit ends the pruning loop.
 type pruneOnce struct {
-	service.AuditStore
+	keyward.AuditStore
 	stop context.CancelFunc
 }
 

@@ -89,7 +89,7 @@ func TestDeleteUserFails(t *testing.T) {
 // racingKeys is a key store that runs a change right after FindKey has
 // read a key, as a write committing during a login would.
 type racingKeys struct {
-	service.KeyStore
+	keyward.KeyStore
 	race atomic.Pointer[func()]
 }
 

@@ -22,8 +22,8 @@ type SessionManager interface {
 // Config holds the services' settings.
 type Config struct {
 	Store    keyward.AccountStore
-	Audit    AuditStore
-	Keys     KeyStore
+	Audit    keyward.AuditStore
+	Keys     keyward.KeyStore
 	Verifier *keys.Verifier
 	// InsecureKeyPolicy is "revoke" (the default) or "reject".
 	InsecureKeyPolicy string

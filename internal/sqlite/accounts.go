@@ -11,7 +11,8 @@ import (
 )
 
 // LoadAccounts implements keyward.AccountStore.
-func (db *DB) LoadAccounts(ctx context.Context) (*keyward.Accounts, int64, error) {
+func (db *DB) LoadAccounts(ctx context.Context) (_ *keyward.Accounts, _ int64, err error) {
+	defer db.fail(&err)
 	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, 0, fmt.Errorf("begin: %w", err)
@@ -26,7 +27,8 @@ func (db *DB) LoadAccounts(ctx context.Context) (*keyward.Accounts, int64, error
 }
 
 // AccountsGeneration implements keyward.AccountStore.
-func (db *DB) AccountsGeneration(ctx context.Context) (int64, error) {
+func (db *DB) AccountsGeneration(ctx context.Context) (_ int64, err error) {
+	defer db.fail(&err)
 	return generation(ctx, db.read)
 }
 
@@ -40,7 +42,8 @@ func generation(ctx context.Context, q queryer) (int64, error) {
 }
 
 // UpdateAccounts implements keyward.AccountStore.
-func (db *DB) UpdateAccounts(ctx context.Context, fn func(keyward.AccountTx) error) error {
+func (db *DB) UpdateAccounts(ctx context.Context, fn func(keyward.AccountTx) error) (err error) {
+	defer db.fail(&err)
 	return db.writeTx(ctx, func(tx *sql.Tx) error { return fn(&accountTx{tx: tx}) })
 }
 

@@ -46,7 +46,8 @@ func findKey(ctx context.Context, q queryer, id int64) (*keyward.APIKey, error) 
 
 // FindKey returns the key with that id, or nil. It is on every key login,
 // so its statement is prepared once (per pooled connection) and reused.
-func (db *DB) FindKey(ctx context.Context, id int64) (*keyward.APIKey, error) {
+func (db *DB) FindKey(ctx context.Context, id int64) (_ *keyward.APIKey, err error) {
+	defer db.fail(&err)
 	k, err := scanKey(db.findKeyStmt.QueryRowContext(ctx, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -59,7 +60,8 @@ func (db *DB) FindKey(ctx context.Context, id int64) (*keyward.APIKey, error) {
 
 // KeysGeneration returns a number that changes with every committed change
 // to keys.
-func (db *DB) KeysGeneration(ctx context.Context) (int64, error) {
+func (db *DB) KeysGeneration(ctx context.Context) (_ int64, err error) {
+	defer db.fail(&err)
 	var gen int64
 	if err := db.read.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'keys_generation'`).Scan(&gen); err != nil {
 		return 0, fmt.Errorf("read keys generation: %w", err)
@@ -68,7 +70,8 @@ func (db *DB) KeysGeneration(ctx context.Context) (int64, error) {
 }
 
 // KeyIDsByUser returns each user's key ids, ascending.
-func (db *DB) KeyIDsByUser(ctx context.Context) (map[int64][]int64, error) {
+func (db *DB) KeyIDsByUser(ctx context.Context) (_ map[int64][]int64, err error) {
+	defer db.fail(&err)
 	rows, err := db.read.QueryContext(ctx, `SELECT user_id, id FROM api_keys ORDER BY user_id, id`)
 	if err != nil {
 		return nil, fmt.Errorf("key ids: %w", err)
@@ -104,7 +107,8 @@ func keyIDs(ctx context.Context, tx *sql.Tx, userID int64) ([]int64, error) {
 
 // PepperUsage counts the keys hashed with each pepper id ("" for imported
 // PBKDF2 hashes).
-func (db *DB) PepperUsage(ctx context.Context) (map[string]int64, error) {
+func (db *DB) PepperUsage(ctx context.Context) (_ map[string]int64, err error) {
+	defer db.fail(&err)
 	return pepperUsage(ctx, db.read)
 }
 
@@ -158,6 +162,7 @@ func keyTable(v keyward.KeyView) *query.Table {
 }
 
 // QueryKeys runs an api_key.query in SQL, as the view shows keys.
-func (db *DB) QueryKeys(ctx context.Context, v keyward.KeyView, f *query.Filter, o *query.Options) (any, error) {
+func (db *DB) QueryKeys(ctx context.Context, v keyward.KeyView, f keyward.Filter, o keyward.QueryOptions) (_ any, err error) {
+	defer db.fail(&err)
 	return db.runQuery(ctx, keyTable(v), "api_keys k JOIN users u ON u.id = k.user_id", f, o)
 }

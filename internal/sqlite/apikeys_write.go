@@ -14,7 +14,8 @@ import (
 type keyTx struct{ tx *sql.Tx }
 
 // UpdateKeys runs fn in one write transaction.
-func (db *DB) UpdateKeys(ctx context.Context, fn func(keyward.KeyTx) error) error {
+func (db *DB) UpdateKeys(ctx context.Context, fn func(keyward.KeyTx) error) (err error) {
+	defer db.fail(&err)
 	return db.writeTx(ctx, func(tx *sql.Tx) error { return fn(&keyTx{tx: tx}) })
 }
 
@@ -106,7 +107,8 @@ func (t *keyTx) ClearInsecureUse(ctx context.Context, id int64) error {
 }
 
 // RevokedKeys returns every revoked key, by id.
-func (db *DB) RevokedKeys(ctx context.Context) ([]*keyward.APIKey, error) {
+func (db *DB) RevokedKeys(ctx context.Context) (_ []*keyward.APIKey, err error) {
+	defer db.fail(&err)
 	rows, err := db.read.QueryContext(ctx, `SELECT `+keyColumns+` FROM api_keys WHERE revoked ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("revoked keys: %w", err)
@@ -124,7 +126,8 @@ func (db *DB) RevokedKeys(ctx context.Context) ([]*keyward.APIKey, error) {
 }
 
 // InsecureUses returns the recorded insecure uses, by key id.
-func (db *DB) InsecureUses(ctx context.Context) ([]keyward.InsecureUse, error) {
+func (db *DB) InsecureUses(ctx context.Context) (_ []keyward.InsecureUse, err error) {
+	defer db.fail(&err)
 	rows, err := db.read.QueryContext(ctx, `SELECT i.key_id, k.name, i.address, i.first, i.last
 		FROM api_key_insecure_uses i JOIN api_keys k ON k.id = i.key_id ORDER BY i.key_id`)
 	if err != nil {

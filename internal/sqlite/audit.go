@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/keyward/keyward"
 	"github.com/keyward/keyward/internal/query"
 )
 
@@ -29,7 +30,8 @@ var auditTable = &query.Table{
 
 // AddAudit stores one audit record and returns once it is committed
 // (batched with the records of the same moment; see batch.go).
-func (db *DB) AddAudit(ctx context.Context, entry map[string]any) error {
+func (db *DB) AddAudit(ctx context.Context, entry map[string]any) (err error) {
+	defer db.fail(&err)
 	values := make([]any, len(auditTable.Columns))
 	for i, c := range auditTable.Columns {
 		v, err := c.Type.ToSQL(entry[c.Name])
@@ -43,7 +45,8 @@ func (db *DB) AddAudit(ctx context.Context, entry map[string]any) error {
 
 // QueryAudit runs a query over the audit trail in SQL, after the records
 // queued so far are written.
-func (db *DB) QueryAudit(ctx context.Context, f *query.Filter, o *query.Options) (any, error) {
+func (db *DB) QueryAudit(ctx context.Context, f keyward.Filter, o keyward.QueryOptions) (_ any, err error) {
+	defer db.fail(&err)
 	if err := db.flushAudit(ctx); err != nil {
 		return nil, err
 	}
@@ -51,9 +54,10 @@ func (db *DB) QueryAudit(ctx context.Context, f *query.Filter, o *query.Options)
 }
 
 // PruneAudit deletes records older than before.
-func (db *DB) PruneAudit(ctx context.Context, before time.Time) (int64, error) {
+func (db *DB) PruneAudit(ctx context.Context, before time.Time) (_ int64, err error) {
+	defer db.fail(&err)
 	var n int64
-	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+	err = db.writeTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM audit WHERE timestamp < ?`, before.UnixMilli())
 		if err != nil {
 			return fmt.Errorf("prune audit: %w", err)
@@ -65,6 +69,8 @@ func (db *DB) PruneAudit(ctx context.Context, before time.Time) (int64, error) {
 }
 
 // runQuery compiles a query for table t and runs it on the readers.
-func (db *DB) runQuery(ctx context.Context, t *query.Table, from string, f *query.Filter, o *query.Options) (any, error) {
-	return query.RunSQL(ctx, db.read, t, from, f, o)
+func (db *DB) runQuery(ctx context.Context, t *query.Table, from string, f keyward.Filter, o keyward.QueryOptions) (any, error) {
+	qf, _ := f.(*query.Filter)
+	qo, _ := o.(*query.Options)
+	return query.RunSQL(ctx, db.read, t, from, qf, qo)
 }

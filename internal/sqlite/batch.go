@@ -93,8 +93,8 @@ func (db *DB) waiting(first *auditItem) []*auditItem {
 }
 
 func (db *DB) logAuditError(err error) {
-	if err != nil && db.OnAuditError != nil {
-		db.OnAuditError(err)
+	if err != nil && db.OnError != nil {
+		db.OnError(err)
 	}
 }
 

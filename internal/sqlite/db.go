@@ -12,6 +12,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/keyward/keyward"
 )
 
 // DB is an open Keyward database.
@@ -22,9 +24,11 @@ type DB struct {
 	unlock func() error // releases the shared lock (lock.go)
 	// Now is the clock; tests replace it.
 	Now func() time.Time
-	// OnAuditError is told when a batch of audit records cannot be written
-	// (the writer goes on with the next batch).
-	OnAuditError func(error)
+	// OnError is the store's one error hook: it is told of every database
+	// failure once, where it surfaces (keyward.StoreHooks.OnError),
+	// including a batch of audit records that cannot be written (the
+	// writer goes on with the next batch). Set it before use.
+	OnError func(error)
 
 	findKeyStmt *sql.Stmt // FindKey, on the readers
 
@@ -129,6 +133,14 @@ func (db *DB) Ping(ctx context.Context) error {
 		return fmt.Errorf("database at migration %d, want %d", v, want)
 	}
 	return nil
+}
+
+// fail tells OnError of *err if it is a database failure. Every exported
+// method of DB defers it, so each failure is told once, at the edge.
+func (db *DB) fail(err *error) {
+	if db.OnError != nil && keyward.IsStoreFailure(*err) {
+		db.OnError(*err)
+	}
 }
 
 // writeTx runs fn in a write transaction and commits it if fn succeeds.
