@@ -68,6 +68,7 @@ type Store interface {
 	KeyStore
 	AuditStore
 	PepperStore
+	ChangeLog
 	// Ping reports whether the database answers and is fully migrated.
 	Ping(ctx context.Context) error
 	// Close releases the database.

@@ -1,0 +1,68 @@
+package keyward
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ChangeKind says what a committed change touched.
+type ChangeKind string
+
+// The kinds of change the change log records (cluster.md 4).
+const (
+	// ChangeKey: API key ID was added, changed or removed; Key is its
+	// state after an added or changed change.
+	ChangeKey ChangeKind = "key"
+	// ChangeAccounts: users, groups or privileges changed; every node
+	// reloads the accounts.
+	ChangeAccounts ChangeKind = "accounts"
+	// ChangeSession: the session with id Session is to end, on whichever
+	// node holds it.
+	ChangeSession ChangeKind = "session"
+)
+
+// Change is one committed change that can affect authentication,
+// authorization or an event. Stores append changes in the transaction that
+// makes them; every node applies each exactly once, in Seq order.
+type Change struct {
+	Seq     int64 // monotonic, in commit order
+	Kind    ChangeKind
+	Msg     EventMsg // for ChangeKey
+	ID      int64    // the key, for ChangeKey
+	Key     *APIKey  // for ChangeKey added and changed: never a raw key
+	Session string   // for ChangeSession
+	At      time.Time
+}
+
+// ErrLogTruncated is returned by ChangesAfter when the log no longer
+// reaches back that far: the reader must reload everything.
+var ErrLogTruncated = errors.New("the change log no longer reaches back that far")
+
+// ChangeLog is the store's log of committed changes (cluster.md 4).
+//
+// KeyTx.Create, Update and Delete append a ChangeKey each; a committed
+// UpdateAccounts appends one ChangeAccounts (and a ChangeKey removed for
+// each key a deleted user took with it); AppendSessionEnd appends a
+// ChangeSession. Sequence numbers are handed out in commit order, so a
+// reader that has seen Seq n has seen every change before it.
+type ChangeLog interface {
+	// ChangesAfter returns up to limit changes with Seq > after, in order,
+	// or ErrLogTruncated.
+	ChangesAfter(ctx context.Context, after int64, limit int) ([]Change, error)
+	// LastChange returns the newest committed Seq (0: none yet).
+	LastChange(ctx context.Context) (int64, error)
+	// LocalSeq returns the highest Seq committed through this store
+	// handle: a writer waits until its node has applied it.
+	LocalSeq() int64
+	// Listen calls ready once it listens, then wake whenever changes may
+	// have been committed, until ctx ends or the listening connection
+	// breaks (the error says why). Wake-ups may be lost or repeated:
+	// readers still poll.
+	Listen(ctx context.Context, ready, wake func()) error
+	// AppendSessionEnd records that session id is to end.
+	AppendSessionEnd(ctx context.Context, id string) error
+	// PruneChanges deletes the changes older than before, keeping the
+	// newest.
+	PruneChanges(ctx context.Context, before time.Time) error
+}
