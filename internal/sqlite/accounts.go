@@ -44,7 +44,12 @@ func generation(ctx context.Context, q queryer) (int64, error) {
 // UpdateAccounts implements keyward.AccountStore.
 func (db *DB) UpdateAccounts(ctx context.Context, fn func(keyward.AccountTx) error) (err error) {
 	defer db.fail(&err)
-	return db.writeTx(ctx, func(tx *sql.Tx) error { return fn(&accountTx{tx: tx}) })
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		if err := fn(&accountTx{tx: tx}); err != nil {
+			return err
+		}
+		return db.appendAccountsChange(ctx, tx)
+	})
 }
 
 type accountTx struct{ tx *sql.Tx }

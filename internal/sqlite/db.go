@@ -16,6 +16,9 @@ import (
 	"github.com/keyward/keyward"
 )
 
+// DB implements the whole store.
+var _ keyward.Store = (*DB)(nil)
+
 // DB is an open Keyward database.
 type DB struct {
 	path   string
@@ -31,6 +34,7 @@ type DB struct {
 	OnError func(error)
 
 	findKeyStmt *sql.Stmt // FindKey, on the readers
+	feed        changeFeed
 
 	audits     chan *auditItem // records waiting for the audit writer
 	stopped    chan struct{}   // closed by Close
@@ -143,8 +147,9 @@ func (db *DB) fail(err *error) {
 	}
 }
 
-// writeTx runs fn in a write transaction and commits it if fn succeeds.
-func (db *DB) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {
+// migrateTx runs fn in a write transaction that does not track the change
+// log, which may not exist yet (migrations run before anyone listens).
+func (db *DB) migrateTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -155,6 +160,34 @@ func (db *DB) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// writeTx runs fn in a write transaction and commits it if fn succeeds.
+// When the transaction appended changes, Listen wakes once it committed.
+func (db *DB) writeTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	before, err := lastSeq(ctx, tx)
+	if err == nil {
+		err = fn(tx)
+	}
+	var after int64
+	if err == nil {
+		after, err = lastSeq(ctx, tx)
+	}
+	if err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	if after > before {
+		db.feed.committed(after)
 	}
 	return nil
 }
