@@ -61,6 +61,18 @@ type Config struct {
 	AdminUsername     string
 	AdminPasswordFile string
 
+	// Database is where the data lives: empty for SQLite at
+	// <data_dir>/keyward.db, else a postgres:// or postgresql:// URL
+	// (cluster.md 1). It may hold a password: show it only through
+	// MaskedDatabase.
+	Database string
+	// NodeName names this node in sessions, audit records, logs and
+	// metrics; empty means the default, see Node.
+	NodeName string
+	// RevocationMaxLag is the longest a node may go without confirming
+	// that it has seen every committed change (cluster.md 4).
+	RevocationMaxLag time.Duration
+
 	// File is the config file the settings were read from, if any.
 	File    string
 	sources map[string]string // option name → FromFile, FromEnv or FromFlag
@@ -96,6 +108,7 @@ func Default() *Config {
 
 		AuthTimeout:                  60 * time.Second,
 		MaxUnauthenticatedPerAddress: 64,
+		RevocationMaxLag:             DefaultRevocationMaxLag,
 	}
 }
 
@@ -136,6 +149,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("tls_listen: needs tls_cert and tls_key, or tls_self_signed")
 	case c.TLSListen == "" && (c.TLSCert != "" || c.TLSKey != "" || c.TLSSelfSigned):
 		return fmt.Errorf("tls_cert, tls_key, tls_self_signed: need tls_listen")
+	}
+	if err := c.validateCluster(); err != nil {
+		return err
 	}
 	if c.Timezone != "" {
 		if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "Local" {
