@@ -30,7 +30,7 @@ func TestReadyzStoreClosed(t *testing.T) {
 	if err := srv.CloseStore(); err != nil {
 		t.Fatal(err)
 	}
-	if code, body := get("/readyz"); code != http.StatusServiceUnavailable || body != "not ready" {
+	if code, body := get("/readyz"); code != http.StatusServiceUnavailable || body != "not ready: the database is unreachable or not migrated" {
 		t.Fatalf("/readyz with the store closed: %d %q, want 503", code, body)
 	}
 	if code, body := get("/healthz"); code != http.StatusOK || body != "ok" {

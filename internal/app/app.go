@@ -99,7 +99,7 @@ func (a *App) build(ctx context.Context) error {
 	}
 	hasher := password.NewHasher(a.cfg.Argon2)
 	svc, err := service.New(ctx, service.Config{
-		Store: a.db, Audit: a.db, Keys: a.db, Hasher: hasher, Logger: a.log, Now: a.now, Observer: a.metrics,
+		Store: a.db, Audit: a.db, Keys: a.db, Log: a.db, RevocationMaxLag: a.cfg.RevocationMaxLag, Hasher: hasher, Logger: a.log, Now: a.now, Observer: a.metrics,
 		Verifier: keys.NewVerifier(peppers, hasher.Slots()), InsecureKeyPolicy: a.cfg.InsecureKeyPolicy,
 		FailDelay:     [2]time.Duration{a.cfg.LoginFailDelay.Min, a.cfg.LoginFailDelay.Max},
 		SessionMaxAge: a.cfg.SessionMaxAge, SessionIdleTimeout: a.cfg.SessionIdleTimeout,
@@ -131,8 +131,9 @@ func (a *App) build(ctx context.Context) error {
 	})
 	svc.Attach(a.rpc, a.rpc.Events())
 	a.metrics.Register(metrics.Connections{Stats: a.rpc.Stats})
+	a.metrics.Register(metrics.Feed{Lag: svc.FeedLag, Confirmed: svc.Confirmed})
 	a.http = httpserver.New(httpserver.Config{
-		RPC: a.rpc, Logger: a.log, Proxies: a.cfg.TrustedProxies, Ready: a.db.Ping, UI: web.Handler(),
+		RPC: a.rpc, Logger: a.log, Proxies: a.cfg.TrustedProxies, Ready: a.ready, UI: web.Handler(),
 		Metrics: a.metricsOnMain(), AllowedOrigins: a.cfg.AllowedOrigins,
 		Docs: docs.Handler(reg, docs.Settings{
 			LoginFailDelay: a.cfg.LoginFailDelay.String(), RateLimitCalls: a.cfg.RateLimitCalls,
@@ -144,8 +145,20 @@ func (a *App) build(ctx context.Context) error {
 	})
 	bg, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
-	a.bg.Go(func() { svc.Watch(bg, time.Second) })
+	a.bg.Go(func() { svc.Follow(bg, a.cfg.RevocationMaxLag/4) })
 	a.bg.Go(func() { svc.PruneAudit(bg) })
+	return nil
+}
+
+// ready is /readyz: the database answers and is migrated, and this node is
+// within revocation_max_lag of the change log (cluster.md 6).
+func (a *App) ready(ctx context.Context) error {
+	if err := a.db.Ping(ctx); err != nil {
+		return errors.New("the database is unreachable or not migrated")
+	}
+	if a.svc.Confirmed() != nil {
+		return fmt.Errorf("cannot confirm the change log within revocation_max_lag (%s)", a.cfg.RevocationMaxLag)
+	}
 	return nil
 }
 

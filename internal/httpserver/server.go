@@ -24,7 +24,9 @@ type Config struct {
 	// AllowedOrigins are the browser origins, besides the server's own,
 	// whose pages may open WebSockets (allowed_origins).
 	AllowedOrigins []string
-	// Ready reports whether the store is reachable and migrated (/readyz).
+	// Ready reports whether the node may serve (/readyz); its error is
+	// the reason shown, so it must say nothing more than an operator's
+	// load balancer may see.
 	Ready func(ctx context.Context) error
 	// UI serves the web interface for every other GET.
 	UI http.Handler
@@ -229,7 +231,7 @@ func (s *Server) admit(w http.ResponseWriter, r *http.Request) *rpc.Guest {
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Ready != nil {
 		if err := s.cfg.Ready(r.Context()); err != nil {
-			writeText(w, http.StatusServiceUnavailable, "not ready")
+			writeText(w, http.StatusServiceUnavailable, "not ready: "+err.Error())
 			return
 		}
 	}

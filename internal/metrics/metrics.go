@@ -21,6 +21,8 @@ type Metrics struct {
 	slowDrops   prometheus.Counter
 	rateLimited prometheus.Counter
 	storeErrors prometheus.Counter
+	applied     prometheus.Counter
+	reconnects  prometheus.Counter
 
 	// Children resolved once, so the hot paths skip the label lookup.
 	loginBy map[[2]string]prometheus.Counter // mechanism, response type
@@ -59,9 +61,13 @@ func New() *Metrics {
 			Help: "Calls refused by the unauthenticated rate limit."}),
 		storeErrors: prometheus.NewCounter(prometheus.CounterOpts{Name: "keyward_store_errors_total",
 			Help: "Errors of the database (not business refusals such as a duplicate name)."}),
+		applied: prometheus.NewCounter(prometheus.CounterOpts{Name: "keyward_changes_applied_total",
+			Help: "Changes of the change log applied by this node (cluster.md 4)."}),
+		reconnects: prometheus.NewCounter(prometheus.CounterOpts{Name: "keyward_change_feed_reconnects_total",
+			Help: "Times this node's change log listener reconnected."}),
 	}
 	m.reg.MustRegister(m.calls, m.callSeconds, m.logins, m.keyChecks, m.keySeconds,
-		m.events, m.slowDrops, m.rateLimited, m.storeErrors,
+		m.events, m.slowDrops, m.rateLimited, m.storeErrors, m.applied, m.reconnects,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.resolve()
 	return m

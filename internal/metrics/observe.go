@@ -76,5 +76,11 @@ func (m *Metrics) Login(mechanism keyward.Mechanism, responseType keyward.LoginR
 // KeyChecked counts an API-key secret check.
 func (m *Metrics) KeyChecked() { m.keyChecks.Inc() }
 
+// ChangesApplied counts changes of the change log applied.
+func (m *Metrics) ChangesApplied(n int) { m.applied.Add(float64(n)) }
+
+// FeedReconnect counts a reconnection of the change log listener.
+func (m *Metrics) FeedReconnect() { m.reconnects.Inc() }
+
 // KeyCheckTime records the secret check time of a key login that succeeded.
 func (m *Metrics) KeyCheckTime(d time.Duration) { m.keySeconds.Observe(d.Seconds()) }

@@ -99,8 +99,13 @@ func (c *Conn) execute(req *request) {
 	if ctx.Err() != nil {
 		return
 	}
-	caller := c.refresh(ctx)
-	result, err := c.call(ctx, req, caller)
+	caller := &keyward.Caller{}
+	var result any
+	err := c.unconfirmed(req)
+	if err == nil {
+		caller = c.refresh(ctx)
+		result, err = c.call(ctx, req, caller)
+	}
 	defer caller.RunDeferred()
 	if !req.hasID || ctx.Err() != nil {
 		c.finish(req, Outcome(err))
@@ -116,6 +121,16 @@ func (c *Conn) execute(req *request) {
 	}
 	c.finish(req, outcome)
 	c.reply(msg)
+}
+
+// unconfirmed returns the error a login or a session's call gets while
+// the node cannot confirm credentials, before the session is looked at:
+// it is neither used nor ended meanwhile.
+func (c *Conn) unconfirmed(req *request) error {
+	if c.srv.authority == nil || (!req.login && c.Session() == nil) {
+		return nil
+	}
+	return c.srv.authority.Confirmed()
 }
 
 // call applies the checks of protocol.md section 7 (step 2, the session

@@ -21,6 +21,8 @@ type fakeAuthority struct {
 	// ended and closed receive the sessions SessionEnded and
 	// SessionClosed were told about.
 	ended, closed chan *keyward.Session
+	// unconfirmed is what Confirmed answers.
+	unconfirmed error
 }
 
 func newFakeAuthority() *fakeAuthority {
@@ -60,6 +62,19 @@ func (a *fakeAuthority) SessionEnded(s *keyward.Session) { tell(a.ended, s) }
 
 // SessionClosed implements rpc.Authority.
 func (a *fakeAuthority) SessionClosed(s *keyward.Session) { tell(a.closed, s) }
+
+func (a *fakeAuthority) Confirmed() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.unconfirmed
+}
+
+// setUnconfirmed makes the node fail closed with err (nil: serve again).
+func (a *fakeAuthority) setUnconfirmed(err error) {
+	a.mu.Lock()
+	a.unconfirmed = err
+	a.mu.Unlock()
+}
 
 // tell sends v unless ch is full: a fake never blocks the server.
 func tell[T any](ch chan T, v T) {

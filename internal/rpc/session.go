@@ -24,6 +24,10 @@ type Authority interface {
 	// tokens it generated stay (a web page reloads), the token it logged
 	// in with goes.
 	SessionClosed(s *keyward.Session)
+	// Confirmed returns nil while the node may trust its view of
+	// credentials, and the error to answer logins and the calls of every
+	// session with otherwise (cluster.md 4: the node fails closed).
+	Confirmed() error
 }
 
 // refresh is step 2 of a call: it ends a session that is no longer valid

@@ -248,3 +248,32 @@ func TestCompareAndSwapSession(t *testing.T) {
 		t.Fatalf("whoami: %v", got)
 	}
 }
+
+// TestFailClosed (cluster.md 4): while the authority cannot confirm
+// credentials, logins and every call of a session get its EFAULT, the
+// session is neither refreshed nor ended, and calls before login still
+// work; once confirmed again the same session goes on.
+func TestFailClosed(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, rpc.Config{})
+	f.auth.setRoles("alice", keyward.APIKeyRead)
+	c := f.dial(t)
+	c.login("alice")
+	guest := f.dial(t)
+	down := keyward.Errorf(keyward.EFAULT, "Keyward cannot confirm credentials with the database; retry shortly")
+	f.auth.setUnconfirmed(down)
+	wantCallError(t, c.call("test.whoami"), keyward.EFAULT, "[EFAULT] Keyward cannot confirm credentials with the database; retry shortly")
+	wantCallError(t, guest.call("test.login", "alice"), keyward.EFAULT, "[EFAULT] Keyward cannot confirm credentials with the database; retry shortly")
+	if got := guest.result("test.ping"); got != "pong" {
+		t.Fatalf("ping before login while unconfirmed: %v", got)
+	}
+	select {
+	case s := <-f.auth.ended:
+		t.Fatalf("the session of %s ended while unconfirmed", s.Username)
+	default:
+	}
+	f.auth.setUnconfirmed(nil)
+	if got := c.result("test.whoami"); !equalJSON(got, map[string]any{"username": "alice", "roles": []string{"API_KEY_READ"}}) {
+		t.Fatalf("whoami once confirmed again: %v", got)
+	}
+}

@@ -125,7 +125,7 @@ func (s *Service) CreateKey(ctx context.Context, in KeyCreate) (*keyward.APIKey,
 		}
 		k.UserID = owner.ID
 		return tx.Create(ctx, k)
-	}, func() { s.keyChanged(k, keyward.EventAdded) })
+	})
 	if err != nil {
 		return nil, "", err
 	}

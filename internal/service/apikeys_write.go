@@ -55,7 +55,7 @@ func (s *Service) UpdateKey(ctx context.Context, id int64, in KeyUpdate) (before
 		}
 		before, after = old, &k
 		return tx.Update(ctx, &k)
-	}, func() { s.keyChanged(after, keyward.EventChanged) })
+	})
 	if err != nil {
 		return nil, nil, "", err
 	}
@@ -79,7 +79,7 @@ func (s *Service) DeleteKey(ctx context.Context, id int64) (*keyward.APIKey, err
 		}
 		deleted = k
 		return tx.Delete(ctx, id)
-	}, func() { s.keyRemoved(id) })
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -88,6 +88,9 @@ func (o *observer) KeyChecked() {
 	o.mu.Unlock()
 }
 
+func (o *observer) ChangesApplied(int) {}
+func (o *observer) FeedReconnect()     {}
+
 func (o *observer) KeyCheckTime(time.Duration) {
 	o.mu.Lock()
 	o.timed++

@@ -60,7 +60,7 @@ func (s *Service) ImportKeys(ctx context.Context, rows []ImportRow) (imported in
 			}
 		}
 		return nil
-	}, s.keyCache.clear)
+	})
 	return imported, skipped, err
 }
 

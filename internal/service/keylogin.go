@@ -139,7 +139,7 @@ func (s *Service) insecureUse(ctx context.Context, a *keyAttempt) (*keyward.Sess
 	if s.cfg.InsecureKeyPolicy == "reject" {
 		err := s.writeKeys(context.WithoutCancel(ctx), func(tx keyward.KeyTx) error {
 			return tx.RecordInsecureUse(ctx, id, a.c.Origin.IP(), now)
-		}, nil)
+		})
 		if err != nil {
 			s.log.Error("insecure key use", "key_id", id, "error", err)
 		}
@@ -156,10 +156,6 @@ func (s *Service) insecureUse(ctx context.Context, a *keyAttempt) (*keyward.Sess
 		cur.Revoked, cur.RevokedReason, cur.RevokedAt = true, keyward.ReasonInsecureTransport, now
 		k = cur
 		return tx.Update(ctx, k)
-	}, func() {
-		if k != nil {
-			s.keyChanged(k, keyward.EventChanged)
-		}
 	})
 	if err != nil {
 		s.log.Error("insecure key use", "key_id", id, "error", err)
@@ -186,10 +182,6 @@ func (s *Service) upgradeHash(ctx context.Context, k *keyward.APIKey, secret str
 		up.Hash = keys.Hash(s.cfg.Verifier.Peppers.Current(), secret)
 		updated = true
 		return tx.Update(ctx, &up)
-	}, func() {
-		if updated {
-			s.keyChanged(&up, keyward.EventChanged)
-		}
 	})
 	if err != nil || !updated {
 		if err != nil {

@@ -90,19 +90,16 @@ func (s *Service) key(ctx context.Context, id int64) (*keyward.APIKey, error) {
 }
 
 // writeKeys runs fn in a key write transaction and, once it committed,
-// after (the cache update, events and session ends of the change). Key
-// writes of this process run one at a time, so the cache learns them in
-// the order they committed and never goes back to an older state.
-func (s *Service) writeKeys(ctx context.Context, fn func(keyward.KeyTx) error, after func()) error {
-	s.keyWrites.Lock()
-	defer s.keyWrites.Unlock()
+// applies the change log up to it (the cache update, events and session
+// ends of the change), so the writer answers after its node knows. The log
+// is applied in commit order, so the cache never goes back to an older
+// state.
+func (s *Service) writeKeys(ctx context.Context, fn func(keyward.KeyTx) error) error {
 	if err := s.cfg.Keys.UpdateKeys(ctx, fn); err != nil {
+		_ = s.synced(ctx) // a failed commit may have committed: look either way
 		return err
 	}
-	if after != nil {
-		after()
-	}
-	return nil
+	return s.synced(ctx)
 }
 
 // keySessionValid reports whether the key a session (or the root of its

@@ -21,6 +21,10 @@ type Observer interface {
 	// an imported PBKDF2 hash from a dummy HMAC, and a check that matched
 	// for a login refused later (owner locked) from a wrong secret.
 	KeyCheckTime(d time.Duration)
+	// ChangesApplied counts changes of the change log applied here.
+	ChangesApplied(n int)
+	// FeedReconnect counts times the change log listener reconnected.
+	FeedReconnect()
 }
 
 // Mechanisms is each credential type's login mechanism.
@@ -38,3 +42,5 @@ type nopObserver struct{}
 func (nopObserver) Login(keyward.Mechanism, keyward.LoginResponse) {}
 func (nopObserver) KeyChecked()                                    {}
 func (nopObserver) KeyCheckTime(time.Duration)                     {}
+func (nopObserver) ChangesApplied(int)                             {}
+func (nopObserver) FeedReconnect()                                 {}

@@ -21,10 +21,15 @@ type SessionManager interface {
 
 // Config holds the services' settings.
 type Config struct {
-	Store    keyward.AccountStore
-	Audit    keyward.AuditStore
-	Keys     keyward.KeyStore
-	Verifier *keys.Verifier
+	Store keyward.AccountStore
+	Audit keyward.AuditStore
+	Keys  keyward.KeyStore
+	// Log is the store's change log, which this node follows.
+	Log keyward.ChangeLog
+	// RevocationMaxLag is the longest the node may go without confirming
+	// the change log before it fails closed (zero: never fails closed).
+	RevocationMaxLag time.Duration
+	Verifier         *keys.Verifier
 	// InsecureKeyPolicy is "revoke" (the default) or "reject".
 	InsecureKeyPolicy string
 	Hasher            *password.Hasher
@@ -52,10 +57,8 @@ type Service struct {
 	events   atomic.Value // keyward.Publisher
 	tokens   *tokenStore
 	keyCache keyCache
-	// keyWrites orders this process's key writes (writeKeys).
-	keyWrites sync.Mutex
-	keysGen   atomic.Int64
-	idle      sync.Map // login id -> *atomic.Int64: unix nanos of the last call
+	feed     feed
+	idle     sync.Map // login id -> *atomic.Int64: unix nanos of the last call
 }
 
 // snapshot is the accounts as of one generation, with effective roles
@@ -81,6 +84,9 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	s := &Service{cfg: cfg, store: cfg.Store, hasher: cfg.Hasher, log: cfg.Logger, now: cfg.Now}
 	s.tokens = newTokenStore(s.now)
 	s.keyCache.m = map[int64]*keyward.APIKey{}
+	if err := s.startFeed(ctx); err != nil {
+		return nil, fmt.Errorf("read change log: %w", err)
+	}
 	if _, err := s.reload(ctx); err != nil {
 		return nil, err
 	}
@@ -171,48 +177,9 @@ func afterReply(ctx context.Context, fn func()) {
 	fn()
 }
 
-// Watch reloads the accounts whenever another process changes them, until
-// ctx ends. It checks the store's generation every interval.
-func (s *Service) Watch(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for n := 1; ; n++ {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		if n%60 == 0 {
-			s.tokens.sweep()
-		}
-		s.watchKeys(ctx)
-		gen, err := s.store.AccountsGeneration(ctx)
-		if err != nil || gen == s.snap.Load().gen {
-			continue
-		}
-		snap, err := s.reload(ctx)
-		if err != nil {
-			s.log.Warn("reload accounts", "error", err)
-			continue
-		}
-		s.reconcile(snap)
-	}
-}
-
-// watchKeys re-checks key sessions when the keys changed since the last
-// look. Changes made here bump the generation too, which costs one extra
-// check; changes made elsewhere are caught within an interval.
-func (s *Service) watchKeys(ctx context.Context) {
-	gen, err := s.cfg.Keys.KeysGeneration(ctx)
-	if err != nil || s.keysGen.Swap(gen) == gen {
-		return
-	}
-	s.reconcileKeys()
-}
-
 // updateAccounts runs fn in a write transaction on the current accounts,
-// then installs the new snapshot; sessions the change invalidates end after
-// the caller's response is queued.
+// then applies the change log up to the change (the new snapshot); sessions
+// the change invalidates end after the caller's response is queued.
 func (s *Service) updateAccounts(ctx context.Context, fn func(tx keyward.AccountTx, acc *keyward.Accounts) error) error {
 	err := s.store.UpdateAccounts(ctx, func(tx keyward.AccountTx) error {
 		acc, err := tx.Load(ctx)
@@ -222,12 +189,8 @@ func (s *Service) updateAccounts(ctx context.Context, fn func(tx keyward.Account
 		return fn(tx, acc)
 	})
 	if err != nil {
+		_ = s.synced(ctx) // a failed commit may have committed: look either way
 		return err
 	}
-	snap, err := s.reload(context.WithoutCancel(ctx))
-	if err != nil {
-		return err
-	}
-	afterReply(ctx, func() { s.reconcile(snap) })
-	return nil
+	return s.synced(ctx)
 }

@@ -70,7 +70,7 @@ func mustOpenBare(tb testing.TB, opts ...func(*service.Config)) *env {
 	hasher := password.NewHasher(cheap)
 	obs := &observer{logins: map[string]int{}}
 	cfg := service.Config{
-		Store: db, Audit: db, Keys: db, Hasher: hasher, Now: clk.Now, Observer: obs,
+		Store: db, Audit: db, Keys: db, Log: db, Hasher: hasher, Now: clk.Now, Observer: obs,
 		Verifier: keys.NewVerifier(keys.Peppers{keys.Generate()}, hasher.Slots()),
 	}
 	for _, o := range opts {

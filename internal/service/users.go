@@ -278,12 +278,9 @@ func without(acc *keyward.Accounts, id int64) *keyward.Accounts {
 // API keys go with it; with deleteGroup, so does its primary group when no
 // other user and no privilege uses it.
 func (s *Service) DeleteUser(ctx context.Context, id int64, deleteGroup bool) (*keyward.User, error) {
-	// The user's keys go in the same transaction: hold the key-write order
-	// until the cache has learnt it.
-	s.keyWrites.Lock()
-	defer s.keyWrites.Unlock()
+	// The user's keys go in the same transaction; the change log tells
+	// this node (and every other) of each, in order.
 	var deleted *keyward.User
-	var keyIDs []int64
 	err := s.updateAccounts(ctx, func(tx keyward.AccountTx, acc *keyward.Accounts) error {
 		u := acc.User(id)
 		if u == nil {
@@ -293,8 +290,7 @@ func (s *Service) DeleteUser(ctx context.Context, id int64, deleteGroup bool) (*
 			return keyward.Errorf(keyward.EACCES, "After deleting this user no local user will have built-in privilege 'Local Administrator'.")
 		}
 		deleted = u
-		var err error
-		if keyIDs, err = tx.DeleteUser(ctx, id); err != nil {
+		if _, err := tx.DeleteUser(ctx, id); err != nil {
 			return err
 		}
 		if deleteGroup && groupUnused(without(acc, id), u.GroupID) {
@@ -303,14 +299,7 @@ func (s *Service) DeleteUser(ctx context.Context, id int64, deleteGroup bool) (*
 		return nil
 	})
 	if err != nil {
-		// The keys may be gone or not (the reload after a commit can fail
-		// too): check every key session against the store rather than
-		// trust the cache either way.
-		s.reconcileKeys()
 		return nil, err
-	}
-	for _, k := range keyIDs {
-		s.keyRemoved(k)
 	}
 	return deleted, nil
 }

@@ -52,7 +52,7 @@ func TestWatch(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		e.svc.Watch(ctx, time.Millisecond)
+		e.svc.Follow(ctx, time.Millisecond)
 	}()
 	defer func() {
 		cancel()

@@ -1,0 +1,187 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/keyward/keyward"
+)
+
+// changeBatch is how many changes one read of the log takes.
+const changeBatch = 500
+
+// ErrUnconfirmed is the answer to logins and to the calls of every session
+// while this node cannot confirm that it has seen every committed change
+// (cluster.md 4): it fails closed rather than honour a revoked credential.
+var ErrUnconfirmed = keyward.Errorf(keyward.EFAULT, "Keyward cannot confirm credentials with the database; retry shortly")
+
+// feed applies the store's change log to this node: the caches, the
+// sessions the changes end, and the events, exactly once each and in
+// order (cluster.md 4). The node that made a change applies it the same
+// way, before it answers: one path.
+type feed struct {
+	mu      sync.Mutex   // one application at a time, in order
+	applied atomic.Int64 // the last sequence applied
+	// confirmed is when (unix nanos) the last read that reached the end of
+	// the log started, while listening; zero: never.
+	confirmed atomic.Int64
+	// listening is when (unix nanos) the listener last became ready; zero
+	// while it is down.
+	listening atomic.Int64
+	wake      chan struct{} // a buffered nudge to read the log now
+	started   int64         // when (unix nanos) the feed started
+}
+
+// startFeed positions the feed at the end of the log; what happened before
+// is already in the accounts and keys the service loaded after this.
+func (s *Service) startFeed(ctx context.Context) error {
+	last, err := s.cfg.Log.LastChange(ctx)
+	if err != nil {
+		return err
+	}
+	s.feed.applied.Store(last)
+	s.feed.wake = make(chan struct{}, 1)
+	s.feed.started = time.Now().UnixNano()
+	return nil
+}
+
+// catchUp reads and applies every change after the last applied one. A
+// read that reached the end while the listener was up since before it
+// started confirms the node. ctx is the caller's: a writer catching up
+// on its own change defers the session ends of accounts changes until its
+// response is queued.
+func (s *Service) catchUp(ctx context.Context) error {
+	s.feed.mu.Lock()
+	defer s.feed.mu.Unlock()
+	start := time.Now().UnixNano() // real time: the lag is real time, whatever the service clock
+	listening := s.feed.listening.Load()
+	for {
+		cs, err := s.cfg.Log.ChangesAfter(context.WithoutCancel(ctx), s.feed.applied.Load(), changeBatch)
+		if errors.Is(err, keyward.ErrLogTruncated) {
+			if err = s.reloadAll(ctx); err == nil {
+				continue
+			}
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.applyChanges(ctx, cs); err != nil {
+			return err
+		}
+		if len(cs) < changeBatch {
+			break
+		}
+	}
+	if listening != 0 && listening <= start {
+		s.feed.confirmed.Store(start)
+	}
+	return nil
+}
+
+// applyChanges applies a batch in order; consecutive accounts changes
+// reload the accounts once. It stops at a change it cannot apply (the
+// accounts cannot be read), which the next read of the log retries.
+func (s *Service) applyChanges(ctx context.Context, cs []keyward.Change) error {
+	n := 0
+	defer func() {
+		if n > 0 {
+			s.cfg.Observer.ChangesApplied(n)
+		}
+	}()
+	for i, c := range cs {
+		switch c.Kind {
+		case keyward.ChangeKey:
+			s.applyKeyChange(c)
+		case keyward.ChangeAccounts:
+			if i+1 < len(cs) && cs[i+1].Kind == keyward.ChangeAccounts {
+				break // the next one reloads
+			}
+			if err := s.applyAccountsChange(ctx); err != nil {
+				return err
+			}
+		case keyward.ChangeSession:
+			id := c.Session
+			s.endSessions(func(sess *keyward.Session) bool { return sess.LoginID == id })
+		}
+		s.feed.applied.Store(c.Seq)
+		n++
+	}
+	return nil
+}
+
+// applyKeyChange updates the key cache, tells subscribers and ends the
+// sessions the change ends.
+func (s *Service) applyKeyChange(c keyward.Change) {
+	if c.Msg == keyward.EventRemoved || c.Key == nil {
+		s.keyRemoved(c.ID)
+		return
+	}
+	s.keyChanged(c.Key, c.Msg)
+}
+
+// applyAccountsChange reloads the accounts and ends what they no longer
+// allow, after the response of the call that made the change.
+func (s *Service) applyAccountsChange(ctx context.Context) error {
+	snap, err := s.reload(context.WithoutCancel(ctx))
+	if err != nil {
+		return err
+	}
+	afterReply(ctx, func() { s.reconcile(snap) })
+	return nil
+}
+
+// reloadAll starts over from the current state when the log no longer
+// reaches back to the last change applied: every cache is refilled and
+// every session re-checked.
+func (s *Service) reloadAll(ctx context.Context) error {
+	last, err := s.cfg.Log.LastChange(ctx)
+	if err != nil {
+		return err
+	}
+	snap, err := s.reload(context.WithoutCancel(ctx))
+	if err != nil {
+		return err
+	}
+	s.log.Warn("change log reloaded from the start: this node was behind more than the log keeps")
+	s.reconcileKeys()
+	s.reconcile(snap)
+	s.feed.applied.Store(last)
+	return nil
+}
+
+// synced makes this node apply every change up to the one its own last
+// write committed, so that its caches, sessions and subscribers know the
+// change before the writer answers. An error means the write committed
+// but this node has not applied it yet: its next read of the log will.
+func (s *Service) synced(ctx context.Context) error {
+	if err := s.catchUp(ctx); err != nil {
+		return fmt.Errorf("committed, not yet applied here: %w", err)
+	}
+	return nil
+}
+
+// Confirmed returns nil while this node is within revocation_max_lag of
+// the change log, ErrUnconfirmed otherwise.
+func (s *Service) Confirmed() error {
+	if s.cfg.RevocationMaxLag <= 0 {
+		return nil
+	}
+	if s.FeedLag() > s.cfg.RevocationMaxLag {
+		return ErrUnconfirmed
+	}
+	return nil
+}
+
+// FeedLag returns how long ago the node last confirmed the change log
+// (since it started, if it never has).
+func (s *Service) FeedLag() time.Duration {
+	c := s.feed.confirmed.Load()
+	if c == 0 {
+		c = s.feed.started
+	}
+	return time.Since(time.Unix(0, c))
+}
