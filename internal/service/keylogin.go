@@ -133,12 +133,16 @@ func (s *Service) checkKey(ctx context.Context, a *keyAttempt, b Binder, owner *
 // meanwhile (a rename, a new expiry) is kept; if the key was reset or
 // deleted meanwhile, the secret presented is no longer its secret, and the
 // login is refused as one coming after that change would be.
+//
+// The write runs to its end under a context the client cannot cancel: a
+// client that disconnects mid-login must not save its key from revocation.
 func (s *Service) insecureUse(ctx context.Context, a *keyAttempt) (*keyward.Session, keyward.LoginResponse) {
 	id, gen := a.key.ID, a.key.SecretGen
 	now := s.now().UTC()
+	wctx := context.WithoutCancel(ctx)
 	if s.cfg.InsecureKeyPolicy == "reject" {
-		err := s.writeKeys(context.WithoutCancel(ctx), func(tx keyward.KeyTx) error {
-			return tx.RecordInsecureUse(ctx, id, a.c.Origin.IP(), now)
+		err := s.writeKeys(wctx, func(tx keyward.KeyTx) error {
+			return tx.RecordInsecureUse(wctx, id, a.c.Origin.IP(), now)
 		})
 		if err != nil {
 			s.log.Error("insecure key use", "key_id", id, "error", err)
@@ -147,15 +151,15 @@ func (s *Service) insecureUse(ctx context.Context, a *keyAttempt) (*keyward.Sess
 	}
 	var k *keyward.APIKey
 	stale := false
-	err := s.writeKeys(context.WithoutCancel(ctx), func(tx keyward.KeyTx) error {
-		cur, err := tx.Find(ctx, id)
+	err := s.writeKeys(wctx, func(tx keyward.KeyTx) error {
+		cur, err := tx.Find(wctx, id)
 		if err != nil || cur == nil || cur.SecretGen != gen || cur.Revoked {
 			stale = err == nil && (cur == nil || cur.SecretGen != gen)
 			return err
 		}
 		cur.Revoked, cur.RevokedReason, cur.RevokedAt = true, keyward.ReasonInsecureTransport, now
 		k = cur
-		return tx.Update(ctx, k)
+		return tx.Update(wctx, k)
 	})
 	if err != nil {
 		s.log.Error("insecure key use", "key_id", id, "error", err)
@@ -168,20 +172,22 @@ func (s *Service) insecureUse(ctx context.Context, a *keyAttempt) (*keyward.Sess
 }
 
 // upgradeHash replaces an imported PBKDF2 hash, or one made with an older
-// pepper, by a keyed hash with the current pepper.
+// pepper, by a keyed hash with the current pepper. The write runs to its
+// end under a context the client cannot cancel.
 func (s *Service) upgradeHash(ctx context.Context, k *keyward.APIKey, secret string) *keyward.APIKey {
+	wctx := context.WithoutCancel(ctx)
 	up := *k
 	up.Hash = keys.Hash(s.cfg.Verifier.Peppers.Current(), secret)
 	updated := false
-	err := s.writeKeys(context.WithoutCancel(ctx), func(tx keyward.KeyTx) error {
-		cur, err := tx.Find(ctx, k.ID)
+	err := s.writeKeys(wctx, func(tx keyward.KeyTx) error {
+		cur, err := tx.Find(wctx, k.ID)
 		if err != nil || cur == nil || cur.SecretGen != k.SecretGen || cur.Hash != k.Hash {
 			return err // changed meanwhile: keep what is there
 		}
 		up = *cur
 		up.Hash = keys.Hash(s.cfg.Verifier.Peppers.Current(), secret)
 		updated = true
-		return tx.Update(ctx, &up)
+		return tx.Update(wctx, &up)
 	})
 	if err != nil || !updated {
 		if err != nil {

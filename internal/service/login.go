@@ -122,10 +122,12 @@ func userID(u *keyward.User) int64 {
 }
 
 // rehashPassword stores a hash with the current parameters. It is the same
-// password, so the user's tokens stay valid.
+// password, so the user's tokens stay valid. The write runs to its end
+// under a context the client cannot cancel.
 func (s *Service) rehashPassword(ctx context.Context, id int64, pw string) {
 	hash := s.hasher.Hash(pw)
-	err := s.updateAccounts(context.WithoutCancel(ctx), func(tx keyward.AccountTx, acc *keyward.Accounts) error {
+	ctx = context.WithoutCancel(ctx)
+	err := s.updateAccounts(ctx, func(tx keyward.AccountTx, acc *keyward.Accounts) error {
 		u := acc.User(id)
 		if u == nil {
 			return nil
