@@ -19,13 +19,18 @@ import (
 func dbPath(cfg *config.Config) string { return filepath.Join(cfg.DataDir, "keyward.db") }
 
 // fileCommand reads the settings and the one file argument of backup and
-// restore.
+// restore. Both copy the embedded SQLite database: with database set to a
+// PostgreSQL URL they refuse and point to PostgreSQL's own tools.
 func (e env) fileCommand(name string, args []string) (*config.Config, string, error) {
 	fs := flag.NewFlagSet("keyward "+name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	cfg, _, err := config.Load(fs, args, e.lookup)
 	if err != nil {
 		return nil, "", err
+	}
+	if cfg.Postgres() {
+		return nil, "", fmt.Errorf("database is PostgreSQL: keyward %s is for the embedded SQLite database; "+
+			"on PostgreSQL use pg_dump and pg_restore (docs/CLUSTER.md)", name)
 	}
 	if fs.NArg() != 1 {
 		return nil, "", fmt.Errorf("usage: keyward %s [--data-dir D] <file>", name)
