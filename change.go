@@ -66,3 +66,25 @@ type ChangeLog interface {
 	// newest.
 	PruneChanges(ctx context.Context, before time.Time) error
 }
+
+// ErrNodeNameTaken is returned by JoinNode when a live node already has
+// the name.
+var ErrNodeNameTaken = errors.New("a live node already has this node_name")
+
+// NodeStore is implemented by stores that several nodes share
+// (PostgreSQL): it knows the live nodes, their heartbeats and how far each
+// has applied the change log, so that a writer can wait until every live
+// node knows its change before it answers.
+type NodeStore interface {
+	// JoinNode registers this node under name, refusing with
+	// ErrNodeNameTaken while another node of that name beat within stale.
+	JoinNode(ctx context.Context, name string, stale time.Duration) error
+	// Heartbeat records that node name is alive and has applied the change
+	// log up to applied.
+	Heartbeat(ctx context.Context, name string, applied int64) error
+	// LeaveNode removes node name (a clean stop).
+	LeaveNode(ctx context.Context, name string) error
+	// NodesBehind counts the live nodes (heartbeat within stale) other
+	// than name that have applied less than seq.
+	NodesBehind(ctx context.Context, name string, seq int64, stale time.Duration) (int, error)
+}
