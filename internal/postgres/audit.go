@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -10,33 +11,30 @@ import (
 	"github.com/keyward/keyward/internal/query"
 )
 
-// auditColumns are the audit table's columns for the top-level fields of
-// a record, in the order of insertAuditSQL.
-var auditColumns = []struct {
-	name string
-	typ  query.ColumnType
-}{
-	{"audit_id", query.Text}, {"message_timestamp", query.Int}, {"timestamp", query.DateTime},
-	{"address", query.Text}, {"username", query.Text}, {"session", query.Text}, {"service", query.Text},
-	{"service_data", query.JSON}, {"event", query.Text}, {"event_data", query.JSON}, {"success", query.Bool},
-}
-
 const insertAuditSQL = `INSERT INTO audit (audit_id, message_timestamp, timestamp, address, username,
 	session, service, service_data, event, event_data, success) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
 
-// auditValues converts a record to the values of insertAuditSQL.
-func auditValues(entry map[string]any) ([]any, error) {
-	values := make([]any, len(auditColumns))
-	for i, c := range auditColumns {
-		if b, ok := entry[c.name].(bool); ok && c.typ == query.Bool {
-			values[i] = b // a boolean column here, not SQLite's 0 or 1
-			continue
+// auditValues converts a record in canonical form to the values of
+// insertAuditSQL.
+func auditValues(e map[string]any) ([]any, error) {
+	ts, _ := e["timestamp"].(time.Time)
+	serviceData, err1 := query.EncodeJSON(e["service_data"])
+	eventData, err2 := query.EncodeJSON(e["event_data"])
+	if err := errors.Join(err1, err2); err != nil {
+		return nil, fmt.Errorf("audit record: %w", err)
+	}
+	values := []any{e["audit_id"], e["message_timestamp"], ts.UnixMilli(), e["address"], e["username"],
+		e["session"], e["service"], serviceData, e["event"], eventData, e["success"]}
+	for i, v := range values {
+		switch v.(type) {
+		case string, int64, bool:
+		case nil:
+			if i != 5 { // only session may be null
+				return nil, fmt.Errorf("audit record: field %d is missing", i+1)
+			}
+		default:
+			return nil, fmt.Errorf("audit record: field %d is a %T", i+1, v)
 		}
-		v, err := c.typ.ToSQL(entry[c.name])
-		if err != nil {
-			return nil, fmt.Errorf("audit %s: %w", c.name, err)
-		}
-		values[i] = v
 	}
 	return values, nil
 }
