@@ -47,7 +47,8 @@ func TestClusterSettings(t *testing.T) {
 		}
 	})
 	t.Run("OKPostgresScheme", func(t *testing.T) {
-		for _, url := range []string{"postgres://", "postgres:///keyward?host=/run/postgresql", "POSTGRES://u@h/db"} {
+		for _, url := range []string{"postgres://", "postgres:///keyward?host=/run/postgresql", "POSTGRES://u@h/db",
+			"postgres://keyward@db1:5432,db2:5432/keyward?target_session_attrs=read-write"} {
 			if c, err := load(t, map[string]string{"KEYWARD_DATABASE": url}); err != nil || !c.Postgres() {
 				t.Errorf("database %q: %v", url, err)
 			}
