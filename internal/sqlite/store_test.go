@@ -23,10 +23,11 @@ func openAt(tb testing.TB, path string) *sqlite.DB {
 	return db
 }
 
-// TestStore runs the store conformance suite on SQLite.
+// TestStore runs the store conformance suite on SQLite, whose Listen wakes
+// for its own handle's commits (one node per database).
 func TestStore(t *testing.T) {
 	storetest.Run(t, storetest.PerTest(
 		func(t *testing.T) string { return filepath.Join(t.TempDir(), "keyward.db") },
 		func(t *testing.T, path string) keyward.Store { return openAt(t, path) },
-	))
+	), storetest.LocalListen())
 }

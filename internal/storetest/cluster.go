@@ -14,15 +14,24 @@ import (
 
 // The contract between handles on one database, as between nodes.
 
-func testCluster(t *testing.T, open Opener) {
-	t.Run("Listen", func(t *testing.T) { testListen(t, open) })
+func testCluster(t *testing.T, open Opener, c config) {
+	t.Run("ListenSameHandle", func(t *testing.T) {
+		a := open(t)
+		testListen(t, a, a)
+	})
+	t.Run("ListenOtherHandle", func(t *testing.T) {
+		if c.localListen {
+			t.Skip("this back end's Listen wakes for its own handle's commits only")
+		}
+		testListen(t, open(t), open(t))
+	})
 	t.Run("LocalSeq", func(t *testing.T) { testLocalSeq(t, open) })
 	t.Run("ConcurrentWriters", func(t *testing.T) { testConcurrentWriters(t, open) })
 	t.Run("PepperFirstWins", func(t *testing.T) { testPepperRace(t, open) })
 }
 
-func testListen(t *testing.T, open Opener) {
-	a, b := open(t), open(t)
+// testListen checks that a commit through b wakes a listener on a.
+func testListen(t *testing.T, a, b keyward.Store) {
 	ctx, cancel := context.WithCancel(ctxFor(t))
 	ready, wake := make(chan struct{}), make(chan struct{}, 100)
 	done := make(chan error, 1)
@@ -50,7 +59,7 @@ func testListen(t *testing.T, open Opener) {
 	case err := <-done:
 		t.Fatalf("Listen ended: %v", err)
 	case <-time.After(10 * time.Second):
-		t.Fatal("a commit through another handle did not wake the listener")
+		t.Fatal("a commit did not wake the listener")
 	}
 	if got := changesSince(t, a, 0); len(got) != 1 || got[0].Session != "on-b" {
 		t.Errorf("the listener's handle reads %+v", got)
