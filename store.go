@@ -88,11 +88,13 @@ type StoreHooks struct {
 }
 
 // IsStoreFailure reports whether err, returned by a store, is a database
-// failure (StoreHooks.OnError): not a business refusal and not a
-// cancelled call.
+// failure (StoreHooks.OnError): not a business refusal, not a cancelled
+// call, and not an answer the interface defines (ErrLogTruncated,
+// ErrNodeNameTaken).
 func IsStoreFailure(err error) bool {
 	var ke *Error
 	var ve *ValidationError
 	return err != nil && !errors.As(err, &ke) && !errors.As(err, &ve) &&
-		!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+		!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) &&
+		!errors.Is(err, ErrLogTruncated) && !errors.Is(err, ErrNodeNameTaken)
 }

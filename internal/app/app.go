@@ -11,11 +11,11 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/keyward/keyward"
 	"github.com/keyward/keyward/internal/api"
 	"github.com/keyward/keyward/internal/config"
 	"github.com/keyward/keyward/internal/docs"
@@ -25,7 +25,6 @@ import (
 	"github.com/keyward/keyward/internal/password"
 	"github.com/keyward/keyward/internal/rpc"
 	"github.com/keyward/keyward/internal/service"
-	"github.com/keyward/keyward/internal/sqlite"
 	"github.com/keyward/keyward/internal/web"
 )
 
@@ -33,7 +32,7 @@ import (
 type App struct {
 	cfg    *config.Config
 	log    *slog.Logger
-	db     *sqlite.DB
+	db     keyward.Store
 	svc    *service.Service
 	rpc    *rpc.Server
 	http   *httpserver.Server
@@ -43,6 +42,8 @@ type App struct {
 	stopEr error
 	now    func() time.Time
 	parts  *Parts // filled once built (WithParts)
+	// nodeName is this node's name, once worked out (node).
+	nodeName string
 
 	metrics *metrics.Metrics
 	// metricsHTTP serves /metrics on metrics_listen; nil when /metrics is
@@ -63,24 +64,18 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opti
 	if err := prepareDataDir(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	dbPath := filepath.Join(cfg.DataDir, "keyward.db")
-	db, err := sqlite.Open(ctx, dbPath)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkPrivate(dbPath); err != nil {
-		db.Close()
-		return nil, err
-	}
-	a := &App{cfg: cfg, log: log, db: db, now: time.Now, metrics: metrics.New()}
+	a := &App{cfg: cfg, log: log, now: time.Now, metrics: metrics.New()}
 	for _, o := range opts {
 		o(a)
 	}
-	db.Now = a.now
-	db.OnError = func(err error) {
+	db, err := openStore(ctx, cfg, keyward.StoreHooks{Now: a.now, OnError: func(err error) {
 		a.metrics.StoreError()
 		log.Error("database", "error", err)
+	}})
+	if err != nil {
+		return nil, err
 	}
+	a.db = db
 	if err := a.build(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -99,7 +94,8 @@ func (a *App) build(ctx context.Context) error {
 	}
 	hasher := password.NewHasher(a.cfg.Argon2)
 	svc, err := service.New(ctx, service.Config{
-		Store: a.db, Audit: a.db, Keys: a.db, Log: a.db, RevocationMaxLag: a.cfg.RevocationMaxLag, Hasher: hasher, Logger: a.log, Now: a.now, Observer: a.metrics,
+		Store: a.db, Audit: a.db, Keys: a.db, Log: a.db, RevocationMaxLag: a.cfg.RevocationMaxLag,
+		Nodes: nodeStore(a.db), Node: a.node(), Hasher: hasher, Logger: a.log, Now: a.now, Observer: a.metrics,
 		Verifier: keys.NewVerifier(peppers, hasher.Slots()), InsecureKeyPolicy: a.cfg.InsecureKeyPolicy,
 		FailDelay:     [2]time.Duration{a.cfg.LoginFailDelay.Min, a.cfg.LoginFailDelay.Max},
 		SessionMaxAge: a.cfg.SessionMaxAge, SessionIdleTimeout: a.cfg.SessionIdleTimeout,
@@ -109,6 +105,9 @@ func (a *App) build(ctx context.Context) error {
 		return err
 	}
 	a.svc = svc
+	if err := svc.Join(ctx); err != nil {
+		return fmt.Errorf("node_name: %s: %w", a.node(), err)
+	}
 	if err := a.headlessAdmin(ctx); err != nil {
 		return err
 	}
@@ -214,6 +213,9 @@ func (a *App) Shutdown(ctx context.Context) error {
 			err = errors.Join(err, a.metricsHTTP.Shutdown(ctx))
 		}
 		a.bg.Wait()
+		leave, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		a.svc.Leave(leave) // a node that cannot say goodbye times out of the registry
+		cancel()
 		a.stopEr = errors.Join(err, a.db.Close())
 	})
 	return a.stopEr

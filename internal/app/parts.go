@@ -1,8 +1,8 @@
 package app
 
 import (
+	"github.com/keyward/keyward"
 	"github.com/keyward/keyward/internal/rpc"
-	"github.com/keyward/keyward/internal/sqlite"
 )
 
 // Parts are the pieces of an assembled server that a test harness reaches
@@ -13,7 +13,7 @@ import (
 // methods only tests call.
 type Parts struct {
 	RPC   *rpc.Server
-	Store *sqlite.DB
+	Store keyward.Store
 }
 
 // WithParts makes New fill p with the server's parts once it has built

@@ -73,6 +73,7 @@ func MustStart(tb testing.TB, opts ...func(*config.Config)) *Server {
 	for _, o := range opts {
 		o(cfg)
 	}
+	useBackend(tb, cfg)
 	if err := cfg.Validate(); err != nil {
 		tb.Fatalf("config: %v", err)
 	}

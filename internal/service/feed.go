@@ -32,8 +32,10 @@ type feed struct {
 	// listening is when (unix nanos) the listener last became ready; zero
 	// while it is down.
 	listening atomic.Int64
-	wake      chan struct{} // a buffered nudge to read the log now
-	started   int64         // when (unix nanos) the feed started
+	// told is the applied sequence the last heartbeat reported.
+	told    atomic.Int64
+	wake    chan struct{} // a buffered nudge to read the log now
+	started int64         // when (unix nanos) the feed started
 }
 
 // startFeed positions the feed at the end of the log; what happened before

@@ -11,12 +11,14 @@ import (
 // notification or a dropped connection delays nothing by more than that.
 // While the listener is down the node does not count as confirmed.
 func (s *Service) Follow(ctx context.Context, poll time.Duration) {
+	s.heartbeat(ctx)
 	go s.listen(ctx)
 	t := time.NewTicker(poll)
 	defer t.Stop()
 	sweep := time.NewTicker(time.Minute)
 	defer sweep.Stop()
 	for {
+		fired := false
 		select {
 		case <-ctx.Done():
 			return
@@ -24,10 +26,16 @@ func (s *Service) Follow(ctx context.Context, poll time.Duration) {
 			s.tokens.sweep()
 			continue
 		case <-t.C:
+			fired = true
 		case <-s.feed.wake:
 		}
 		if err := s.catchUp(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("read change log", "error", err)
+		}
+		// Beat at every tick, and at once when this node applied changes
+		// a writer elsewhere may be waiting for.
+		if fired || s.feed.applied.Load() != s.feed.told.Load() {
+			s.heartbeat(ctx)
 		}
 	}
 }

@@ -95,11 +95,12 @@ func (s *Service) key(ctx context.Context, id int64) (*keyward.APIKey, error) {
 // is applied in commit order, so the cache never goes back to an older
 // state.
 func (s *Service) writeKeys(ctx context.Context, fn func(keyward.KeyTx) error) error {
+	before := s.cfg.Log.LocalSeq()
 	if err := s.cfg.Keys.UpdateKeys(ctx, fn); err != nil {
 		_ = s.synced(ctx) // a failed commit may have committed: look either way
 		return err
 	}
-	return s.synced(ctx)
+	return s.wrote(ctx, before)
 }
 
 // keySessionValid reports whether the key a session (or the root of its

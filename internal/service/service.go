@@ -26,6 +26,10 @@ type Config struct {
 	Keys  keyward.KeyStore
 	// Log is the store's change log, which this node follows.
 	Log keyward.ChangeLog
+	// Nodes, for a store several nodes share, registers this node as Node
+	// and lets writers wait for the others; nil on one node.
+	Nodes keyward.NodeStore
+	Node  string
 	// RevocationMaxLag is the longest the node may go without confirming
 	// the change log before it fails closed (zero: never fails closed).
 	RevocationMaxLag time.Duration
@@ -181,6 +185,7 @@ func afterReply(ctx context.Context, fn func()) {
 // then applies the change log up to the change (the new snapshot); sessions
 // the change invalidates end after the caller's response is queued.
 func (s *Service) updateAccounts(ctx context.Context, fn func(tx keyward.AccountTx, acc *keyward.Accounts) error) error {
+	before := s.cfg.Log.LocalSeq()
 	err := s.store.UpdateAccounts(ctx, func(tx keyward.AccountTx) error {
 		acc, err := tx.Load(ctx)
 		if err != nil {
@@ -192,5 +197,5 @@ func (s *Service) updateAccounts(ctx context.Context, fn func(tx keyward.Account
 		_ = s.synced(ctx) // a failed commit may have committed: look either way
 		return err
 	}
-	return s.synced(ctx)
+	return s.wrote(ctx, before)
 }
