@@ -4,8 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"strings"
 	"path/filepath"
+	"strings"
 
 	"github.com/keyward/keyward"
 	"github.com/keyward/keyward/internal/config"
