@@ -115,7 +115,7 @@ func parseOrderBy(items []any) ([]orderKey, string) {
 			return nil, "Invalid order_by: " + compactJSON(item)
 		}
 		k.path = splitPath(s)
-		if name := encodePath(k.path); !seen[name] {
+		if name := pathKey(k.path); !seen[name] {
 			seen[name] = true
 			keys = append(keys, k)
 		}
@@ -189,4 +189,10 @@ func listOption(v any) ([]any, bool) {
 		return out, true
 	}
 	return nil, false
+}
+
+// pathKey is a text naming a path, to find repeated order_by fields.
+func pathKey(path []string) string {
+	b, _ := json.Marshal(path)
+	return string(b)
 }

@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// A spec is the text form of a condition passed to the SQL function
-// kw_cond: its operator, the path below the column and the value. Values
-// are tagged so that every canonical value, including sub-millisecond
+// A spec is the text form of a filter tree that an SQL function receives
+// (see Node.Spec): each condition as its operator, path and value, values
+// tagged so that every canonical value, including sub-millisecond
 // date-times, survives the trip exactly.
 type spec struct {
 	Op   string   `json:"op"`
@@ -18,31 +18,77 @@ type spec struct {
 	Y    any      `json:"y"`
 }
 
-var errBadSpec = errors.New("query: malformed condition spec")
+// treeSpec is a node of the tree: a condition, or an AND or OR group.
+type treeSpec struct {
+	Cond *spec      `json:"cond,omitempty"`
+	Or   bool       `json:"or,omitempty"`
+	Kids []treeSpec `json:"kids,omitempty"`
+}
 
-// encodeSpec renders c with path (relative to a column) as a spec.
-func encodeSpec(c *cond, path []string) string {
-	if path == nil {
-		path = []string{}
-	}
-	b, _ := json.Marshal(spec{Op: c.op, Path: path, Y: tag(c.raw)})
+var errBadSpec = errors.New("query: malformed filter spec")
+
+// Spec renders the tree below n as text that ParseSpec turns back into
+// the same tree.
+func (n Node) Spec() string {
+	b, _ := json.Marshal(encodeTree(n.n))
 	return string(b)
 }
 
-// decodeSpec rebuilds the condition of a spec.
-func decodeSpec(text string) (*cond, error) {
-	var s spec
-	if err := json.Unmarshal([]byte(text), &s); err != nil {
-		return nil, fmt.Errorf("%w: %w", errBadSpec, err)
+// ParseSpec rebuilds a tree written by Node.Spec.
+func ParseSpec(text string) (Node, error) {
+	var ts treeSpec
+	if err := json.Unmarshal([]byte(text), &ts); err != nil {
+		return Node{}, fmt.Errorf("%w: %w", errBadSpec, err)
 	}
-	y, err := untag(s.Y)
+	n, err := decodeTree(ts)
 	if err != nil {
-		return nil, err
+		return Node{}, err
 	}
-	if _, _, ok := lookupOp(s.Op); !ok || s.Path == nil {
-		return nil, errBadSpec
+	return Node{n}, nil
+}
+
+func encodeTree(n *node) treeSpec {
+	if n == nil {
+		return treeSpec{}
 	}
-	return buildCond(s.Op, s.Path, y)
+	if c := n.cond; c != nil {
+		path := c.path
+		if path == nil {
+			path = []string{}
+		}
+		return treeSpec{Cond: &spec{Op: c.op, Path: path, Y: tag(c.raw)}}
+	}
+	ts := treeSpec{Or: n.or, Kids: make([]treeSpec, len(n.kids))}
+	for i, k := range n.kids {
+		ts.Kids[i] = encodeTree(k)
+	}
+	return ts
+}
+
+func decodeTree(ts treeSpec) (*node, error) {
+	if s := ts.Cond; s != nil {
+		y, err := untag(s.Y)
+		if err != nil {
+			return nil, err
+		}
+		if _, _, ok := lookupOp(s.Op); !ok || s.Path == nil {
+			return nil, errBadSpec
+		}
+		c, err := buildCond(s.Op, s.Path, y)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", errBadSpec, err)
+		}
+		return &node{cond: c}, nil
+	}
+	n := &node{or: ts.Or, kids: make([]*node, len(ts.Kids))}
+	for i, k := range ts.Kids {
+		kid, err := decodeTree(k)
+		if err != nil {
+			return nil, err
+		}
+		n.kids[i] = kid
+	}
+	return n, nil
 }
 
 // tag encodes a canonical value: null, booleans and strings as themselves,

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/keyward/keyward"
-	"github.com/keyward/keyward/internal/query"
+	"github.com/keyward/keyward/internal/sqlq"
 )
 
 const keyColumns = `id, name, user_id, keyhash, created_at, expires_at, revoked, coalesce(revoked_reason, ''),
@@ -140,25 +140,25 @@ func pepperUsage(ctx context.Context, db *sql.DB) (map[string]int64, error) {
 }
 
 // keyTable maps key entries onto api_keys joined with users.
-func keyTable(v keyward.KeyView) *query.Table {
-	hash := query.Column{Name: "keyhash", Expr: "k.keyhash", Type: query.Text}
+func keyTable(v keyward.KeyView) *sqlq.Table {
+	hash := sqlq.Column{Name: "keyhash", Expr: "k.keyhash", Type: sqlq.Text}
 	if v.Redact {
 		hash.Expr = "'********'"
 	}
-	cols := []query.Column{
-		{Name: "id", Expr: "k.id", Type: query.Int},
-		{Name: "name", Expr: "k.name", Type: query.Text, Fold: "k.name_fold"},
-		{Name: "username", Expr: "u.username", Type: query.Text, Fold: "u.username_fold",
-			Join: &query.Join{Key: "k.user_id", From: "users u", ID: "u.id"}},
-		{Name: "user_identifier", Expr: "k.user_id", Type: query.Int},
+	cols := []sqlq.Column{
+		{Name: "id", Expr: "k.id", Type: sqlq.Int},
+		{Name: "name", Expr: "k.name", Type: sqlq.Text, Fold: "k.name_fold"},
+		{Name: "username", Expr: "u.username", Type: sqlq.Text, Fold: "u.username_fold",
+			Join: &sqlq.Join{Key: "k.user_id", From: "users u", ID: "u.id"}},
+		{Name: "user_identifier", Expr: "k.user_id", Type: sqlq.Int},
 		hash,
-		{Name: "created_at", Expr: "k.created_at", Type: query.DateTime},
-		{Name: "expires_at", Expr: "k.expires_at", Type: query.DateTime, Nullable: true},
-		{Name: "local", Expr: "1", Type: query.Bool},
-		{Name: "revoked", Expr: "k.revoked", Type: query.Bool},
-		{Name: "revoked_reason", Expr: "k.revoked_reason", Type: query.Text, Nullable: true},
+		{Name: "created_at", Expr: "k.created_at", Type: sqlq.DateTime},
+		{Name: "expires_at", Expr: "k.expires_at", Type: sqlq.DateTime, Nullable: true},
+		{Name: "local", Expr: "1", Type: sqlq.Bool},
+		{Name: "revoked", Expr: "k.revoked", Type: sqlq.Bool},
+		{Name: "revoked_reason", Expr: "k.revoked_reason", Type: sqlq.Text, Nullable: true},
 	}
-	return &query.Table{Columns: cols, DefaultOrder: "k.id"}
+	return &sqlq.Table{Columns: cols, DefaultOrder: "k.id"}
 }
 
 // QueryKeys runs an api_key.query in SQL, as the view shows keys.

@@ -7,23 +7,23 @@ import (
 	"time"
 
 	"github.com/keyward/keyward"
-	"github.com/keyward/keyward/internal/query"
+	"github.com/keyward/keyward/internal/sqlq"
 )
 
 // auditTable maps audit records onto the audit table.
-var auditTable = &query.Table{
-	Columns: []query.Column{
-		{Name: "audit_id", Expr: "a.audit_id", Type: query.Text},
-		{Name: "message_timestamp", Expr: "a.message_timestamp", Type: query.Int},
-		{Name: "timestamp", Expr: "a.timestamp", Type: query.DateTime},
-		{Name: "address", Expr: "a.address", Type: query.Text},
-		{Name: "username", Expr: "a.username", Type: query.Text},
-		{Name: "session", Expr: "a.session", Type: query.Text, Nullable: true},
-		{Name: "service", Expr: "a.service", Type: query.Text},
-		{Name: "service_data", Expr: "a.service_data", Type: query.JSON},
-		{Name: "event", Expr: "a.event", Type: query.Text},
-		{Name: "event_data", Expr: "a.event_data", Type: query.JSON},
-		{Name: "success", Expr: "a.success", Type: query.Bool},
+var auditTable = &sqlq.Table{
+	Columns: []sqlq.Column{
+		{Name: "audit_id", Expr: "a.audit_id", Type: sqlq.Text},
+		{Name: "message_timestamp", Expr: "a.message_timestamp", Type: sqlq.Int},
+		{Name: "timestamp", Expr: "a.timestamp", Type: sqlq.DateTime},
+		{Name: "address", Expr: "a.address", Type: sqlq.Text},
+		{Name: "username", Expr: "a.username", Type: sqlq.Text},
+		{Name: "session", Expr: "a.session", Type: sqlq.Text, Nullable: true},
+		{Name: "service", Expr: "a.service", Type: sqlq.Text},
+		{Name: "service_data", Expr: "a.service_data", Type: sqlq.JSON},
+		{Name: "event", Expr: "a.event", Type: sqlq.Text},
+		{Name: "event_data", Expr: "a.event_data", Type: sqlq.JSON},
+		{Name: "success", Expr: "a.success", Type: sqlq.Bool},
 	},
 	DefaultOrder: "a.id",
 }
@@ -69,8 +69,6 @@ func (db *DB) PruneAudit(ctx context.Context, before time.Time) (_ int64, err er
 }
 
 // runQuery compiles a query for table t and runs it on the readers.
-func (db *DB) runQuery(ctx context.Context, t *query.Table, from string, f keyward.Filter, o keyward.QueryOptions) (any, error) {
-	qf, _ := f.(*query.Filter)
-	qo, _ := o.(*query.Options)
-	return query.RunSQL(ctx, db.read, t, from, qf, qo)
+func (db *DB) runQuery(ctx context.Context, t *sqlq.Table, from string, f keyward.Filter, o keyward.QueryOptions) (any, error) {
+	return sqlq.RunSQL(ctx, db.read, sqlq.SQLite, t, from, f, o)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/keyward/keyward"
 	"github.com/keyward/keyward/internal/query"
 	"github.com/keyward/keyward/internal/sqlite"
+	"github.com/keyward/keyward/internal/sqlq"
 	"github.com/keyward/keyward/internal/sqltest"
 )
 
@@ -208,15 +209,12 @@ func TestKeySearchIndexUse(t *testing.T) {
 		{mustFilter(t, []any{"name", "C^", "KEY-00"}), `{"limit":50,"order_by":["-created_at"]}`, []string{nameRange}},
 		{mustFilter(t, []any{"name", "~", "(?i)KEY-00"}), `{"count":true}`, []string{nameRange}},
 	} {
-		st, err := table.Compile(tc.filter, mustOptions(t, tc.options))
+		p, err := sqlq.Compile(sqlq.SQLite, table, from, tc.filter, mustOptions(t, tc.options))
 		if err != nil {
 			t.Fatal(err)
 		}
-		q, args := st.SelectSQL(table.SelectList(), from)
-		if st.Count {
-			q, args = st.CountSQL(from)
-		}
-		plan := sqltest.QueryPlan(t, raw, q, args)
+		q := p.SQL
+		plan := sqltest.QueryPlan(t, raw, q, p.Args)
 		for _, want := range tc.want {
 			if !strings.Contains(plan, want) {
 				t.Errorf("%s: plan\n%s\nwant %q", q, plan, want)

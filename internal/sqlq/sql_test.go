@@ -1,4 +1,4 @@
-package query_test
+package sqlq_test
 
 import (
 	"database/sql"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/query"
+	"github.com/keyward/keyward/internal/query/querytest"
+	"github.com/keyward/keyward/internal/sqlq"
 	"github.com/keyward/keyward/internal/sqltest"
 )
 
@@ -22,11 +24,11 @@ func compareWithMemory(t *testing.T, dbs map[string]*sql.DB, entries []map[strin
 // compareModes is compareWithMemory in the given SQL modes.
 func compareModes(t *testing.T, dbs map[string]*sql.DB, entries []map[string]any, filters, options string, modes []sqlMode) {
 	t.Helper()
-	f, err := query.ParseFilters("filters", decode(t, filters).([]any))
+	f, err := query.ParseFilters("filters", querytest.Decode(t, filters).([]any))
 	if err != nil {
 		t.Fatalf("%s: %v", filters, err)
 	}
-	o, err := query.ParseOptions("options", decode(t, options).(map[string]any))
+	o, err := query.ParseOptions("options", querytest.Decode(t, options).(map[string]any))
 	if err != nil {
 		t.Fatalf("%s: %v", options, err)
 	}
@@ -55,7 +57,7 @@ func openAll(t *testing.T, entries []map[string]any) map[string]*sql.DB {
 }
 
 func TestNULInText(t *testing.T) {
-	entries := testEntries(t)
+	entries := querytest.Entries(t)
 	extra := map[string]any{}
 	for k, v := range entries[0] {
 		extra[k] = v
@@ -85,7 +87,7 @@ func TestIndexUse(t *testing.T) {
 	for _, tc := range []struct {
 		filters, options, want string
 		sorted                 bool
-		table                  *query.Table
+		table                  *sqlq.Table
 	}{
 		{`[]`, `{"order_by":["-created"],"limit":50}`, "SCAN e USING INDEX entry_created", true, testTable},
 		{`[]`, `{"order_by":["nulls_first:-created"],"limit":50}`, "SCAN e USING INDEX entry_created", true, testTable},
@@ -103,22 +105,19 @@ func TestIndexUse(t *testing.T) {
 		{`[["name","~","ci-"]]`, `{}`, "SEARCH e USING INDEX entry_name (name>? AND name<?)", false, foldedTable},
 		{`[["OR",[["name","~","(?i)ci"],["note","~","(?i)ci"]]]]`, `{}`, "MULTI-INDEX OR", false, foldedTable},
 	} {
-		f, err := query.ParseFilters("filters", decode(t, tc.filters).([]any))
+		f, err := query.ParseFilters("filters", querytest.Decode(t, tc.filters).([]any))
 		if err != nil {
 			t.Fatal(err)
 		}
-		o, err := query.ParseOptions("options", decode(t, tc.options).(map[string]any))
+		o, err := query.ParseOptions("options", querytest.Decode(t, tc.options).(map[string]any))
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := tc.table.Compile(f, o)
+		p, err := sqlq.Compile(sqlq.SQLite, tc.table, "entry e", f, o)
 		if err != nil {
 			t.Fatal(err)
 		}
-		q, args := st.SelectSQL(tc.table.SelectList(), "entry e")
-		if st.Count {
-			q, args = st.CountSQL("entry e")
-		}
+		q, args := p.SQL, p.Args
 		plan := sqltest.QueryPlan(t, db, q, args)
 		if !strings.Contains(plan, tc.want) || strings.Contains(plan, "FOR ORDER BY") && tc.sorted {
 			t.Errorf("%s %s: plan\n%s\nwant %q", tc.filters, tc.options, plan, tc.want)

@@ -1,21 +1,24 @@
-package query
+package sqlq
 
 import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/keyward/keyward/internal/query"
 )
 
 // ColumnType is how a column stores an entry field in SQL.
 type ColumnType int
 
 // The column types. A Text column must compare with the BINARY collation
-// (SQLite's default); JSON columns hold text written by EncodeJSON.
+// on SQLite (its default); JSON columns hold text written by
+// query.EncodeJSON. PostgreSQL stores Bool as boolean, the others alike.
 const (
 	Int      ColumnType = iota + 1 // INTEGER
 	Float                          // REAL
 	Text                           // TEXT
-	Bool                           // INTEGER 0 or 1
+	Bool                           // INTEGER 0 or 1 (PostgreSQL: boolean)
 	DateTime                       // INTEGER Unix milliseconds
 	JSON                           // TEXT holding a JSON array or object
 )
@@ -48,9 +51,10 @@ type Column struct {
 //
 // A condition on the column that an index narrows (~ with a literal
 // prefix; C=, Cin and C^ on a column with Fold) is then compiled as
-// "Key IN (SELECT ID FROM From WHERE ...)", which an index on Key can
-// serve: SQLite can answer an OR of it with narrowed conditions on the
-// main table's own columns with one index per branch instead of a scan.
+// "Key IN (SELECT ID FROM From WHERE ...)" (PostgreSQL: "Key =
+// ANY(ARRAY(SELECT ...))"), which an index on Key can serve: the database
+// can answer an OR of it with narrowed conditions on the main table's own
+// columns with one index per branch instead of a scan.
 // Other conditions stay tests of the joined row, which keeps the plans
 // that suit them (such as reading a page in index order).
 type Join struct {
@@ -68,11 +72,11 @@ type Join struct {
 // when an index narrows it. Since the join is an inner join on a unique
 // ID, a row's joined row meets e exactly when Key is the ID of a row of
 // From meeting e.
-func (j *Join) through(e sqlExpr) sqlExpr {
-	if j == nil || !e.narrowed {
+func (j *Join) through(d Dialect, e Expr) Expr {
+	if j == nil || !e.Narrowed {
 		return e
 	}
-	return expr(fmt.Sprintf("%s IN (SELECT %s FROM %s WHERE %s)", j.Key, j.ID, j.From, e.sql), e.args...)
+	return Expr{SQL: d.Through(j, e.SQL), Args: e.Args, Inexact: e.Inexact}
 }
 
 // valid reports whether every part of j is set.
@@ -114,13 +118,13 @@ func (t *Table) SelectList() string {
 // entry in canonical form.
 func (t *Table) Entry(values []any) (map[string]any, error) {
 	if len(values) != len(t.Columns) {
-		return nil, fmt.Errorf("query: %d values for %d columns", len(values), len(t.Columns))
+		return nil, fmt.Errorf("sqlq: %d values for %d columns", len(values), len(t.Columns))
 	}
 	e := make(map[string]any, len(values))
 	for i, c := range t.Columns {
 		v, err := c.Type.FromSQL(values[i])
 		if err != nil {
-			return nil, fmt.Errorf("query: column %s: %w", c.Name, err)
+			return nil, fmt.Errorf("sqlq: column %s: %w", c.Name, err)
 		}
 		e[c.Name] = v
 	}
@@ -138,6 +142,10 @@ func (ct ColumnType) FromSQL(v any) (any, error) {
 	switch x := v.(type) {
 	case int64:
 		return ct.fromInt(x)
+	case int32:
+		return ct.fromInt(int64(x))
+	case int16:
+		return ct.fromInt(int64(x))
 	case float64:
 		return ct.fromFloat(x)
 	case string:
@@ -180,12 +188,14 @@ func (ct ColumnType) fromString(x string) (any, error) {
 	case Text:
 		return x, nil
 	case JSON:
-		return DecodeJSON(x)
+		return query.DecodeJSON(x)
 	}
 	return nil, fmt.Errorf("unexpected text for column type %d", ct)
 }
 
-// ToSQL converts a canonical value to what a column of type ct stores.
+// ToSQL converts a canonical value to what a column of type ct stores in
+// SQLite (Dialect.Store for any back end): booleans as 0 or 1, date-times
+// as Unix milliseconds, JSON as the text of query.EncodeJSON.
 func (ct ColumnType) ToSQL(v any) (any, error) {
 	if v == nil {
 		return nil, nil
@@ -195,11 +205,11 @@ func (ct ColumnType) ToSQL(v any) (any, error) {
 	case Int:
 		out, _ = v.(int64)
 	case Float:
-		if n, ok := numberOf(v); ok {
-			out = n.f
-			if n.isInt {
-				out = float64(n.i)
-			}
+		switch n := v.(type) {
+		case float64:
+			out = n
+		case int64:
+			out = float64(n)
 		}
 	case Text:
 		out, _ = v.(string)
@@ -212,13 +222,20 @@ func (ct ColumnType) ToSQL(v any) (any, error) {
 			out = t.UnixMilli()
 		}
 	case JSON:
-		return EncodeJSON(v)
+		return query.EncodeJSON(v)
 	}
 	if out == nil {
-		return nil, fmt.Errorf("query: cannot store %T in column type %d", v, ct)
+		return nil, fmt.Errorf("sqlq: cannot store %T in column type %d", v, ct)
 	}
 	return out, nil
 }
 
 // valid reports whether ct is one of the column types.
 func (ct ColumnType) valid() bool { return ct >= Int && ct <= JSON }
+
+func boolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}

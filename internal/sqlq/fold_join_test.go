@@ -1,4 +1,4 @@
-package query_test
+package sqlq_test
 
 import (
 	"database/sql"
@@ -10,6 +10,8 @@ import (
 	"unicode"
 
 	"github.com/keyward/keyward/internal/query"
+	"github.com/keyward/keyward/internal/query/querytest"
+	"github.com/keyward/keyward/internal/sqlq"
 	"github.com/keyward/keyward/internal/sqltest"
 )
 
@@ -25,20 +27,20 @@ CREATE INDEX fkey_owner ON fkey (owner_id);`
 const foldFrom = "fkey k JOIN owner o ON o.id = k.owner_id"
 
 var (
-	plainKeyTable = &query.Table{
-		Columns: []query.Column{
-			{Name: "id", Expr: "k.id", Type: query.Int},
-			{Name: "name", Expr: "k.name", Type: query.Text},
-			{Name: "owner", Expr: "o.login", Type: query.Text},
-			{Name: "owner_id", Expr: "k.owner_id", Type: query.Int},
+	plainKeyTable = &sqlq.Table{
+		Columns: []sqlq.Column{
+			{Name: "id", Expr: "k.id", Type: sqlq.Int},
+			{Name: "name", Expr: "k.name", Type: sqlq.Text},
+			{Name: "owner", Expr: "o.login", Type: sqlq.Text},
+			{Name: "owner_id", Expr: "k.owner_id", Type: sqlq.Int},
 		},
 		DefaultOrder: "k.id",
 	}
 	foldKeyTable = withJoin(withFold(plainKeyTable, map[string]string{"name": "k.name_fold", "owner": "o.login_fold"}),
-		"owner", &query.Join{Key: "k.owner_id", From: "owner o", ID: "o.id"})
-	ownerTable = &query.Table{Columns: []query.Column{
-		{Name: "id", Expr: "o.id", Type: query.Int},
-		{Name: "login", Expr: "o.login", Type: query.Text, Fold: "o.login_fold"},
+		"owner", &sqlq.Join{Key: "k.owner_id", From: "owner o", ID: "o.id"})
+	ownerTable = &sqlq.Table{Columns: []sqlq.Column{
+		{Name: "id", Expr: "o.id", Type: sqlq.Int},
+		{Name: "login", Expr: "o.login", Type: sqlq.Text, Fold: "o.login_fold"},
 	}}
 	foldModes = []sqlMode{
 		{name: "native", table: plainKeyTable},
@@ -48,7 +50,7 @@ var (
 )
 
 // withJoin returns a copy of t whose column name has Join j.
-func withJoin(t *query.Table, name string, j *query.Join) *query.Table {
+func withJoin(t *sqlq.Table, name string, j *sqlq.Join) *sqlq.Table {
 	out := withFold(t, nil)
 	for i, c := range t.Columns {
 		out.Columns[i].Fold = c.Fold
@@ -104,9 +106,9 @@ func compareFold(t *testing.T, db *sql.DB, entries []map[string]any, filters []a
 	}
 	mem, _ := query.Run(entries, f, nil)
 	for _, m := range foldModes {
-		query.SetGenericOnly(m.generic)
+		sqlq.SetGenericOnly(m.generic)
 		got, err := runTableSQL(db, m.table, foldFrom, f, nil)
-		query.SetGenericOnly(false)
+		sqlq.SetGenericOnly(false)
 		if err != nil || !reflect.DeepEqual(got, mem) {
 			t.Errorf("%s %q:\n sql %v %v\n mem %v", m.name, filters, ids(got), err, ids(mem))
 		}
@@ -199,23 +201,20 @@ func TestRandomFold(t *testing.T) {
 // key's name and its owner's, reads one index per branch.
 func TestFoldJoinIndexUse(t *testing.T) {
 	db, _ := foldEntries(t, foldNames)
-	f, err := query.ParseFilters("filters", decode(t, `[["OR",[["name","~","(?i)ci\\.p"],["owner","~","(?i)ci\\.p"]]]]`).([]any))
+	f, err := query.ParseFilters("filters", querytest.Decode(t, `[["OR",[["name","~","(?i)ci\\.p"],["owner","~","(?i)ci\\.p"]]]]`).([]any))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, options := range []string{`{"count":true}`, `{"order_by":["-id"],"limit":50}`} {
-		o, err := query.ParseOptions("options", decode(t, options).(map[string]any))
+		o, err := query.ParseOptions("options", querytest.Decode(t, options).(map[string]any))
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := foldKeyTable.Compile(f, o)
+		p, err := sqlq.Compile(sqlq.SQLite, foldKeyTable, foldFrom, f, o)
 		if err != nil {
 			t.Fatal(err)
 		}
-		q, args := st.SelectSQL(foldKeyTable.SelectList(), foldFrom)
-		if st.Count {
-			q, args = st.CountSQL(foldFrom)
-		}
+		q, args := p.SQL, p.Args
 		plan := sqltest.QueryPlan(t, db, q, args)
 		for _, want := range []string{"MULTI-INDEX OR", "SEARCH k USING INDEX fkey_name_fold (name_fold>? AND name_fold<?)",
 			"SEARCH o USING INDEX owner_login_fold (login_fold>? AND login_fold<?)", "SEARCH k USING INDEX fkey_owner (owner_id=?)"} {

@@ -1,4 +1,4 @@
-package query
+package sqlq
 
 import (
 	"database/sql/driver"
@@ -9,11 +9,12 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/keyward/keyward/internal/query"
 )
 
-// SQLFunction is a deterministic scalar SQL function used by compiled
-// queries. The storage layer registers each one with its driver, e.g. for
-// modernc.org/sqlite:
+// SQLFunction is a deterministic scalar SQL function that SQLite plans
+// call. The SQLite store registers each one with modernc.org/sqlite:
 //
 //	sqlite.MustRegisterDeterministicScalarFunction(f.Name, f.NArgs,
 //		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
@@ -32,7 +33,7 @@ type SQLFunction struct {
 	Fn func(args []driver.Value) (driver.Value, error)
 }
 
-// SQLFunctions returns the functions that compiled SQL may call:
+// SQLiteFunctions returns the functions that SQLite plans may call:
 //
 //	kw_regexp(pattern, x)   1 when RE2 pattern matches text x at its start
 //	kw_fold(x)              x after simple case folding
@@ -41,7 +42,7 @@ type SQLFunction struct {
 //	kw_val(path, type, x)   a value's sort key within its rank
 //	kw_match(spec, type, x, type, x, ...)
 //	                        1 when a whole filter holds for a row's columns
-func SQLFunctions() []SQLFunction {
+func SQLiteFunctions() []SQLFunction {
 	return []SQLFunction{
 		{Name: "kw_regexp", NArgs: 2, Fn: sqlRegexp},
 		{Name: "kw_fold", NArgs: 1, Fn: sqlFold},
@@ -86,17 +87,70 @@ func (c *cache[V]) get(key string) (V, error) {
 }
 
 var (
-	regexps = &cache[*regexp.Regexp]{build: anchoredRegexp}
-	specs   = &cache[*cond]{build: decodeSpec}
+	regexps = &cache[*regexp.Regexp]{build: query.CompilePattern}
+	specs   = &cache[query.Cond]{build: decodeCond}
 	paths   = &cache[[]string]{build: decodePath}
 	// A match spec holds a whole large filter: few are kept.
 	matches = &cache[*compiledMatch]{build: decodeMatch, max: 16}
 )
 
+// decodeCond rebuilds the condition of a kw_cond spec.
+func decodeCond(text string) (query.Cond, error) {
+	n, err := query.ParseSpec(text)
+	if err != nil {
+		return query.Cond{}, err
+	}
+	c, ok := n.Cond()
+	if !ok {
+		return query.Cond{}, fmt.Errorf("sqlq: kw_cond spec is not a condition")
+	}
+	return c, nil
+}
+
+// compiledMatch is a decoded matchSpec.
+type compiledMatch struct {
+	cols []string
+	root query.Node
+}
+
+func decodeMatch(text string) (*compiledMatch, error) {
+	var ms matchSpec
+	if err := json.Unmarshal([]byte(text), &ms); err != nil {
+		return nil, fmt.Errorf("sqlq: malformed kw_match spec: %w", err)
+	}
+	root, err := query.ParseSpec(string(ms.Root))
+	if err != nil {
+		return nil, err
+	}
+	return &compiledMatch{cols: ms.Cols, root: root}, nil
+}
+
+// sqlMatch is kw_match(spec, type, value, type, value, ...): 1 when the
+// filter holds for the row whose columns are given.
+func sqlMatch(args []driver.Value) (driver.Value, error) {
+	text, _ := textArg(args[0])
+	m, err := matches.get(text)
+	if err != nil {
+		return nil, err
+	}
+	if len(args) != 1+2*len(m.cols) {
+		return nil, fmt.Errorf("sqlq: kw_match: %d arguments for %d columns", len(args), len(m.cols))
+	}
+	entry := make(map[string]any, len(m.cols))
+	for i, name := range m.cols {
+		v, err := columnArg(args[1+2*i], args[2+2*i])
+		if err != nil {
+			return nil, err
+		}
+		entry[name] = v
+	}
+	return boolInt(m.root.Match(entry)), nil
+}
+
 func decodePath(text string) ([]string, error) {
 	var path []string
 	if err := json.Unmarshal([]byte(text), &path); err != nil {
-		return nil, fmt.Errorf("query: malformed path: %w", err)
+		return nil, fmt.Errorf("sqlq: malformed path: %w", err)
 	}
 	return path, nil
 }
@@ -127,7 +181,7 @@ func sqlRegexp(args []driver.Value) (driver.Value, error) {
 
 func sqlFold(args []driver.Value) (driver.Value, error) {
 	if s, ok := textArg(args[0]); ok {
-		return Fold(s), nil
+		return query.Fold(s), nil
 	}
 	return args[0], nil
 }
@@ -142,7 +196,7 @@ func sqlCond(args []driver.Value) (driver.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	return boolInt(resolve(x, c.path, c.test)), nil
+	return boolInt(c.Holds(x)), nil
 }
 
 func sqlRank(args []driver.Value) (driver.Value, error) {
@@ -150,7 +204,7 @@ func sqlRank(args []driver.Value) (driver.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	return int64(kindOf(v)), nil
+	return int64(query.Rank(v)), nil
 }
 
 func sqlVal(args []driver.Value) (driver.Value, error) {
@@ -181,14 +235,14 @@ func sortValue(args []driver.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return first(x, path), nil
+	return query.First(x, path), nil
 }
 
 // columnArg converts a column value passed with its type to canonical form.
 func columnArg(typ, v driver.Value) (any, error) {
 	t, ok := typ.(int64)
 	if !ok || !ColumnType(t).valid() {
-		return nil, fmt.Errorf("query: bad column type %v", typ)
+		return nil, fmt.Errorf("sqlq: bad column type %v", typ)
 	}
 	return ColumnType(t).FromSQL(v)
 }

@@ -1,10 +1,12 @@
-package query
+package sqlq
 
 import (
 	"regexp/syntax"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/keyward/keyward/internal/query"
 )
 
 // A Text column with a Fold copy lets case-insensitive conditions use an
@@ -27,9 +29,9 @@ func foldColumn(col *Column) *Column {
 
 // narrowed is exact restricted by index, which must hold wherever exact
 // does; the index condition comes first so that the planner sees it.
-func narrowed(index, exact sqlExpr) sqlExpr {
-	e := join([]sqlExpr{index, exact}, " AND ", sqlTrue, sqlFalse)
-	e.narrowed = e.sql != sqlTrue.sql && e.sql != sqlFalse.sql
+func narrowed(index, exact Expr) Expr {
+	e := join([]Expr{index, exact}, " AND ", sqlTrue, sqlFalse)
+	e.Narrowed = e.SQL != sqlTrue.SQL && e.SQL != sqlFalse.SQL
 	return e
 }
 
@@ -37,34 +39,34 @@ func narrowed(index, exact sqlExpr) sqlExpr {
 // every value that c (a foldable C condition) holds for, and that an index
 // on the copy can serve: equality for C=, a list for Cin, a range for C^
 // with a non-empty prefix. It reports false for the other operators.
-func foldIndex(col *Column, c *cond) (sqlExpr, bool) {
+func foldIndex(d Dialect, col *Column, c query.Cond) (Expr, bool) {
 	fc := foldColumn(col)
-	switch y := c.y.(type) {
+	switch y := c.Value().(type) {
 	case string:
 		switch {
-		case c.base == opEq:
+		case c.Op() == query.OpEq:
 			return expr(fc.Expr+" = ?", y), true
-		case c.base == opPrefix && y != "":
-			return prefixCond(fc, y, false), true
+		case c.Op() == query.OpPrefix && y != "":
+			return prefixCond(d, fc, y, false), true
 		}
 	case []any:
-		if c.base == opIn {
-			return inCond(fc, fc.Expr, y, false), true
+		if c.Op() == query.OpIn {
+			return inCond(d, fc, fc.Expr, y, false), true
 		}
 	}
-	return sqlExpr{}, false
+	return Expr{}, false
 }
 
 // foldRegexpIndex returns a range on the Fold copy of col holding for
 // every value that pattern matches at its start, when the folded literal
 // prefix of pattern is longer, in runes, than minRunes (the case-sensitive
 // prefix already usable on the column itself).
-func foldRegexpIndex(col *Column, pattern string, minRunes int) (sqlExpr, bool) {
+func foldRegexpIndex(d Dialect, col *Column, pattern string, minRunes int) (Expr, bool) {
 	p := foldedPrefix(pattern)
-	if utf8.RuneCountInString(p) <= minRunes {
-		return sqlExpr{}, false
+	if utf8.RuneCountInString(p) <= minRunes || !d.TextArg(p) {
+		return Expr{}, false
 	}
-	return prefixCond(foldColumn(col), p, false), true
+	return prefixCond(d, foldColumn(col), p, false), true
 }
 
 // foldedPrefix returns the folded text that the folded form of every
@@ -115,6 +117,12 @@ func leadingRunes(re *syntax.Regexp) ([]rune, bool) {
 		return out, true
 	}
 	return nil, false
+}
+
+// foldRune folds one code point as query.Fold does.
+func foldRune(r rune) rune {
+	f, _ := utf8.DecodeRuneInString(query.Fold(string(r)))
+	return f
 }
 
 // foldStable reports whether every case variant of r (its SimpleFold

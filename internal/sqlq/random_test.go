@@ -1,4 +1,4 @@
-package query_test
+package sqlq_test
 
 import (
 	"math/rand/v2"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/keyward/keyward/internal/query"
+	"github.com/keyward/keyward/internal/query/querytest"
 )
 
 var (
@@ -38,7 +39,7 @@ var (
 // TestRandomQueries compares memory and SQL on many generated queries,
 // which exercises every operator on every column type.
 func TestRandomQueries(t *testing.T) {
-	entries := testEntries(t)
+	entries := querytest.Entries(t)
 	db := MustOpenDB(t, "sqlite")
 	rng := rand.New(rand.NewPCG(1, 2))
 	n := 4000
@@ -49,12 +50,12 @@ func TestRandomQueries(t *testing.T) {
 	for i := 0; i < n; i++ {
 		filters := randomFilters(rng, 0)
 		options := randomOptions(rng)
-		f, err := query.ParseFilters("filters", decode(t, filters).([]any))
+		f, err := query.ParseFilters("filters", querytest.Decode(t, filters).([]any))
 		if err != nil {
 			continue
 		}
 		checked++
-		o, err := query.ParseOptions("options", decode(t, options).(map[string]any))
+		o, err := query.ParseOptions("options", querytest.Decode(t, options).(map[string]any))
 		if err != nil {
 			t.Fatalf("%s: %v", options, err)
 		}
@@ -63,7 +64,7 @@ func TestRandomQueries(t *testing.T) {
 			got, err := runSQLMode(db, f, o, m)
 			if err != nil && memErr == nil || !reflect.DeepEqual(got, mem) {
 				t.Fatalf("%s %s (%s):\n sql %s %v\n mem %s %v",
-					filters, options, m.name, summary(t, got), err, summary(t, mem), memErr)
+					filters, options, m.name, querytest.Summary(t, got), err, querytest.Summary(t, mem), memErr)
 			}
 		}
 	}

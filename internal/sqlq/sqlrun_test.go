@@ -1,4 +1,4 @@
-package query_test
+package sqlq_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/keyward/keyward/internal/query"
+	"github.com/keyward/keyward/internal/sqlq"
 )
 
 // insertEntry stores e, with the folded copies of its text columns that
@@ -19,7 +20,7 @@ func insertEntry(tb testing.TB, db *sql.DB, e map[string]any) {
 
 // mustInsert stores e in table name, whose columns are named as the
 // fields of t (after the alias), with the Fold copies computed.
-func mustInsert(tb testing.TB, db *sql.DB, name string, t *query.Table, e map[string]any) {
+func mustInsert(tb testing.TB, db *sql.DB, name string, t *sqlq.Table, e map[string]any) {
 	tb.Helper()
 	var cols []string
 	var args []any
@@ -50,7 +51,7 @@ func mustInsert(tb testing.TB, db *sql.DB, name string, t *query.Table, e map[st
 // sqlMode is one way of running a query through SQL.
 type sqlMode struct {
 	name    string
-	table   *query.Table
+	table   *sqlq.Table
 	generic bool // every condition in kw_cond
 	match   bool // the whole filter in kw_match
 }
@@ -66,10 +67,10 @@ var sqlModes = []sqlMode{
 
 // runSQLMode runs a query on the entry table in mode m.
 func runSQLMode(db *sql.DB, f *query.Filter, o *query.Options, m sqlMode) (any, error) {
-	query.SetGenericOnly(m.generic)
-	query.SetMatchOnly(m.match)
-	defer query.SetGenericOnly(false)
-	defer query.SetMatchOnly(false)
+	sqlq.SetGenericOnly(m.generic)
+	sqlq.SetMatchOnly(m.match)
+	defer sqlq.SetGenericOnly(false)
+	defer sqlq.SetMatchOnly(false)
 	return runTableSQL(db, m.table, "entry e", f, o)
 }
 
@@ -79,6 +80,6 @@ func runSQL(db *sql.DB, f *query.Filter, o *query.Options) (any, error) {
 }
 
 // runTableSQL runs a query the way a store does.
-func runTableSQL(db *sql.DB, t *query.Table, from string, f *query.Filter, o *query.Options) (any, error) {
-	return query.RunSQL(context.Background(), db, t, from, f, o)
+func runTableSQL(db *sql.DB, t *sqlq.Table, from string, f *query.Filter, o *query.Options) (any, error) {
+	return sqlq.RunSQL(context.Background(), db, sqlq.SQLite, t, from, f, o)
 }

@@ -1,4 +1,4 @@
-package query_test
+package sqlq_test
 
 import (
 	"database/sql"
@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/keyward/keyward/internal/query"
+	"github.com/keyward/keyward/internal/query/querytest"
+	"github.com/keyward/keyward/internal/sqlq"
 )
 
 // TestLargeFilters runs filters of 10,000 elements (a flat AND list, OR
@@ -17,22 +19,22 @@ import (
 // compiled to one kw_match call. The results must agree. (Beyond 64
 // conditions every mode compiles to kw_match, so two modes suffice.)
 func TestLargeFilters(t *testing.T) {
-	entries := testEntries(t)
+	entries := querytest.Entries(t)
 	dbs := openAll(t, entries)
 	for _, tc := range []struct{ name, filters string }{
-		{"AndNotEqual", `[` + repeatList(`["id","!=",%d]`, 10000) + `]`},
-		{"AndPrefix", `[["name","!^","zz"],` + repeatList(`["name","!^","q%d"]`, 9999) + `]`},
-		{"AndMixed", `[` + repeatList(`["OR",[["tags","rnin","t%d"],["meta.n","=",null],["expires.$date",">","2024-01-01"]]]`, 3000) + `]`},
-		{"AndDeadField", `[` + repeatList(`["nope","!=",%d]`, 10000) + `]`},
-		{"OrEqual", `[["OR",[` + repeatList(`["id","=",%d]`, 10000) + `]]]`},
-		{"OrFold", `[["OR",[` + repeatList(`["name","C^","CI-%d"]`, 10000) + `,["note","C=","école"]]]]`},
-		{"OrAndGroups", `[["OR",[` + repeatList(`[["level",">=",%d],["score","<",%d.5]]`, 5000) + `]]]`},
-		{"NestedOrs", `[["OR",[["OR",[["OR",[` + repeatList(`["meta.groups.*.gid","=",%d]`, 10000) + `]]]]]]]]`},
+		{"AndNotEqual", `[` + querytest.RepeatList(`["id","!=",%d]`, 10000) + `]`},
+		{"AndPrefix", `[["name","!^","zz"],` + querytest.RepeatList(`["name","!^","q%d"]`, 9999) + `]`},
+		{"AndMixed", `[` + querytest.RepeatList(`["OR",[["tags","rnin","t%d"],["meta.n","=",null],["expires.$date",">","2024-01-01"]]]`, 3000) + `]`},
+		{"AndDeadField", `[` + querytest.RepeatList(`["nope","!=",%d]`, 10000) + `]`},
+		{"OrEqual", `[["OR",[` + querytest.RepeatList(`["id","=",%d]`, 10000) + `]]]`},
+		{"OrFold", `[["OR",[` + querytest.RepeatList(`["name","C^","CI-%d"]`, 10000) + `,["note","C=","école"]]]]`},
+		{"OrAndGroups", `[["OR",[` + querytest.RepeatList(`[["level",">=",%d],["score","<",%d.5]]`, 5000) + `]]]`},
+		{"NestedOrs", `[["OR",[["OR",[["OR",[` + querytest.RepeatList(`["meta.groups.*.gid","=",%d]`, 10000) + `]]]]]]]]`},
 		{"InTenThousand", `[["id","in",[` + numbers(10000, 3) + `]]]`},
 		{"NinTenThousand", `[["level","nin",[` + numbers(10000, 2) + `]]]`},
 		{"InOverArgumentLimit", `[["id","in",[` + numbers(40000, 4) + `]]]`},
-		{"CinFolded", `[["name","Cin",[` + repeatList(`"CI-BUILD%d"`, 10000) + `,"ci-build"]]]`},
-		{"ManyLists", `[` + repeatList(`["id","nin",[`+numbers(300, 100)+`]]`, 50) + `]`},
+		{"CinFolded", `[["name","Cin",[` + querytest.RepeatList(`"CI-BUILD%d"`, 10000) + `,"ci-build"]]]`},
+		{"ManyLists", `[` + querytest.RepeatList(`["id","nin",[`+numbers(300, 100)+`]]`, 50) + `]`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel() // every mode sets the same switches: all off
@@ -65,21 +67,21 @@ func TestLargeFilterUsesMatch(t *testing.T) {
 		filters string
 		match   bool
 	}{
-		{`[` + repeatList(`["id","!=",%d]`, 64) + `]`, false},
-		{`[` + repeatList(`["id","!=",%d]`, 65) + `]`, true},
+		{`[` + querytest.RepeatList(`["id","!=",%d]`, 64) + `]`, false},
+		{`[` + querytest.RepeatList(`["id","!=",%d]`, 65) + `]`, true},
 		{`[["id","in",[` + numbers(10000, 0) + `]]]`, false},
 		{`[["id","in",[` + numbers(10001, 0) + `]]]`, true},
 	} {
-		f, err := query.ParseFilters("filters", decode(t, tc.filters).([]any))
+		f, err := query.ParseFilters("filters", querytest.Decode(t, tc.filters).([]any))
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := testTable.Compile(f, nil)
+		p, err := sqlq.Compile(sqlq.SQLite, testTable, "entry e", f, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := strings.HasPrefix(st.Where, "(kw_match("); got != tc.match {
-			t.Errorf("%.40s...: kw_match %v, want %v (%.60s...)", tc.filters, got, tc.match, st.Where)
+		if got := strings.Contains(p.SQL, "WHERE (kw_match("); got != tc.match {
+			t.Errorf("%.40s...: kw_match %v, want %v (%.60s...)", tc.filters, got, tc.match, p.SQL)
 		}
 	}
 }
@@ -87,7 +89,7 @@ func TestLargeFilterUsesMatch(t *testing.T) {
 // TestRegexpWorstCase runs the costliest patterns the budget allows on long
 // texts: matching stays linear in the text, and fast.
 func TestRegexpWorstCase(t *testing.T) {
-	entries := testEntries(t)
+	entries := querytest.Entries(t)
 	long := strings.Repeat("ab", 64)
 	for _, e := range entries {
 		e["name"], e["tags"] = long, []any{long, long}
@@ -100,7 +102,7 @@ func TestRegexpWorstCase(t *testing.T) {
 	for _, filters := range []string{
 		`[["name","~","(?:.*){1000}z"],["OR",[["name","!=",""],["tags.*","~","(?:.?){500}.*z"]]]]`,
 		`[["OR",[["name","~","(?:.*.*){400}z"],["tags.*","~","(?:[ab]?){800}.*z"]]]]`,
-		`[` + repeatList(`["tags.*","~","(?:.*){20}z%d"]`, 60) + `]`,
+		`[` + querytest.RepeatList(`["tags.*","~","(?:.*){20}z%d"]`, 60) + `]`,
 	} {
 		start := time.Now()
 		compareModes(t, dbs, entries, filters, `{}`, []sqlMode{sqlModes[0], sqlModes[3]})
