@@ -70,7 +70,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opts ...Opti
 	}
 	db, err := openStore(ctx, cfg, keyward.StoreHooks{Now: a.now, OnError: func(err error) {
 		a.metrics.StoreError()
-		log.Error("database", "error", err)
+		log.Warn("database failure", "error", err)
 	}})
 	if err != nil {
 		return nil, err
