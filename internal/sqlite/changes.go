@@ -62,7 +62,7 @@ func lastSeq(ctx context.Context, q queryer) (int64, error) {
 // LastChange implements keyward.ChangeLog.
 func (db *DB) LastChange(ctx context.Context) (_ int64, err error) {
 	defer db.fail(&err)
-	return lastSeq(ctx, db.read)
+	return lastSeq(ctx, db.feedRead)
 }
 
 // LocalSeq implements keyward.ChangeLog.
@@ -110,7 +110,7 @@ func (db *DB) appendAccountsChange(ctx context.Context, tx *sql.Tx) error {
 // ChangesAfter implements keyward.ChangeLog.
 func (db *DB) ChangesAfter(ctx context.Context, after int64, limit int) (_ []keyward.Change, err error) {
 	defer db.fail(&err)
-	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.feedRead.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}

@@ -24,6 +24,10 @@ type DB struct {
 	path   string
 	write  *sql.DB // one connection: SQLite has one writer at a time
 	read   *sql.DB
+	// feedRead is one reader of its own for the change log, so that
+	// queries holding every pooled reader never keep a node from
+	// confirming the log (it would fail closed under load).
+	feedRead *sql.DB
 	unlock func() error // releases the shared lock (lock.go)
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -88,6 +92,12 @@ func open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	db.read.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
+	if db.feedRead, err = sql.Open("sqlite", dsn+"&_pragma=query_only(1)"); err != nil {
+		db.read.Close()
+		db.write.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db.feedRead.SetMaxOpenConns(1)
 	if err := db.migrate(ctx); err != nil {
 		_ = db.read.Close()
 		_ = db.write.Close()
@@ -119,7 +129,7 @@ func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		close(db.stopped)
 		<-db.writerDone
-		err = errors.Join(db.findKeyStmt.Close(), db.read.Close(), db.write.Close(), db.unlock())
+		err = errors.Join(db.findKeyStmt.Close(), db.feedRead.Close(), db.read.Close(), db.write.Close(), db.unlock())
 	})
 	return err
 }
