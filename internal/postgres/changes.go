@@ -125,7 +125,7 @@ func (db *DB) LocalSeq() int64 { return db.localSeq.Load() }
 // LastChange returns the newest committed seq (0: none yet).
 func (db *DB) LastChange(ctx context.Context) (_ int64, err error) {
 	defer db.fail(&err)
-	return metaValue(ctx, db.pool, "changes_seq")
+	return metaValue(ctx, db.feed, "changes_seq")
 }
 
 // metaValue reads a counter of the meta table.

@@ -72,7 +72,7 @@ func (db *DB) ChangesAfter(ctx context.Context, after int64, limit int) (_ []key
 		}
 	}()
 	var out []keyward.Change
-	err = db.readTx(ctx, func(tx pgx.Tx) error {
+	err = readTxOn(ctx, db.feed, func(tx pgx.Tx) error {
 		pruned, err := metaValue(ctx, tx, "changes_pruned_through")
 		if err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,6 +19,11 @@ import (
 // DB is an open Keyward database on PostgreSQL.
 type DB struct {
 	pool  *pgxpool.Pool
+	// feed is a small pool of its own for the change log and the node
+	// heartbeats, so that queries holding every pooled connection never
+	// keep a node from confirming the log (it would fail closed under
+	// load).
+	feed *pgxpool.Pool
 	hooks keyward.StoreHooks
 	// localSeq is the highest change sequence committed through this DB.
 	localSeq atomic.Int64
@@ -40,13 +46,24 @@ func Open(ctx context.Context, url string, hooks keyward.StoreHooks) (*DB, error
 		// pgx's message can quote the URL, password and all.
 		return nil, errors.New("postgres: the database URL cannot be parsed")
 	}
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = int32(max(8, 4*runtime.NumCPU()))
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: connect: %w", err)
 	}
-	db := &DB{pool: pool, hooks: hooks}
+	feedCfg := cfg.Copy()
+	feedCfg.MaxConns, feedCfg.MinConns = 2, 0
+	feed, err := pgxpool.NewWithConfig(ctx, feedCfg)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: connect: %w", err)
+	}
+	db := &DB{pool: pool, feed: feed, hooks: hooks}
 	if err := db.migrate(ctx); err != nil {
 		pool.Close()
+		feed.Close()
 		return nil, err
 	}
 	db.audits, db.stopped, db.writerDone = make(chan *auditItem, 4096), make(chan struct{}), make(chan struct{})
@@ -60,6 +77,7 @@ func (db *DB) Close() error {
 		close(db.stopped)
 		<-db.writerDone
 		db.pool.Close()
+		db.feed.Close()
 	})
 	return nil
 }
@@ -117,7 +135,12 @@ func (db *DB) writeTx(ctx context.Context, fn func(pgx.Tx) error) error {
 
 // readTx runs fn in a read-only transaction that sees one snapshot.
 func (db *DB) readTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	return readTxOn(ctx, db.pool, fn)
+}
+
+// readTxOn runs fn in a read-only transaction on pool.
+func readTxOn(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error {
+	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}

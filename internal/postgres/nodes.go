@@ -17,7 +17,7 @@ const dbNow = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`
 // stale. A stale row of that name is taken over.
 func (db *DB) JoinNode(ctx context.Context, name string, stale time.Duration) (err error) {
 	defer db.fail(&err)
-	tag, err := db.pool.Exec(ctx, `INSERT INTO nodes (name, joined_at, heartbeat, applied)
+	tag, err := db.feed.Exec(ctx, `INSERT INTO nodes (name, joined_at, heartbeat, applied)
 		VALUES ($1, `+dbNow+`, `+dbNow+`, 0)
 		ON CONFLICT (name) DO UPDATE SET joined_at = excluded.joined_at, heartbeat = excluded.heartbeat, applied = 0
 		WHERE nodes.heartbeat < excluded.heartbeat - $2`, name, stale.Milliseconds())
@@ -34,7 +34,7 @@ func (db *DB) JoinNode(ctx context.Context, name string, stale time.Duration) (e
 // log up to applied (registering it again if its row was purged).
 func (db *DB) Heartbeat(ctx context.Context, name string, applied int64) (err error) {
 	defer db.fail(&err)
-	_, err = db.pool.Exec(ctx, `INSERT INTO nodes (name, joined_at, heartbeat, applied)
+	_, err = db.feed.Exec(ctx, `INSERT INTO nodes (name, joined_at, heartbeat, applied)
 		VALUES ($1, `+dbNow+`, `+dbNow+`, $2)
 		ON CONFLICT (name) DO UPDATE SET heartbeat = excluded.heartbeat,
 			applied = greatest(nodes.applied, excluded.applied)`, name, applied)
@@ -44,7 +44,7 @@ func (db *DB) Heartbeat(ctx context.Context, name string, applied int64) (err er
 // LeaveNode removes node name (a clean stop).
 func (db *DB) LeaveNode(ctx context.Context, name string) (err error) {
 	defer db.fail(&err)
-	_, err = db.pool.Exec(ctx, `DELETE FROM nodes WHERE name = $1`, name)
+	_, err = db.feed.Exec(ctx, `DELETE FROM nodes WHERE name = $1`, name)
 	return wrap("leave node "+name, err)
 }
 
@@ -53,7 +53,7 @@ func (db *DB) LeaveNode(ctx context.Context, name string) (err error) {
 func (db *DB) NodesBehind(ctx context.Context, name string, seq int64, stale time.Duration) (_ int, err error) {
 	defer db.fail(&err)
 	var n int
-	err = db.pool.QueryRow(ctx, `SELECT count(*) FROM nodes WHERE name <> $1 AND applied < $2
+	err = db.feed.QueryRow(ctx, `SELECT count(*) FROM nodes WHERE name <> $1 AND applied < $2
 		AND heartbeat >= `+dbNow+` - $3`, name, seq, stale.Milliseconds()).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("nodes behind: %w", err)
