@@ -91,7 +91,9 @@ Commands:
                                 (the old one is kept aside; refused while the database is in use)
   call [--url U] [--ca FILE] [-U user -P pass | [-U owner] -K key] METHOD [JSON params...]
                                 call a method of a running server and print the result
-  bench [--quick] [--json FILE]  measure the performance cases next to their baselines
+  bench [--quick] [--json FILE] [--database URL]
+                                measure the performance cases next to their baselines; with a
+                                PostgreSQL URL, on both back ends and on two nodes as well
   config print [--config F]     show the effective settings and where each came from
   help                          show this text
 

@@ -14,17 +14,19 @@ import (
 // revoked key's session and login refused, a key's event at every
 // subscriber.
 
-// revokeCase deletes a key whose session is open and measures how long
-// until that session's next call is refused, and until a new login fails.
-func revokeCase(ctx context.Context, srv *server, rounds int) (*Case, error) {
-	admin, err := dialAdmin(ctx, srv)
+// revokeCase deletes a key on node writer while the key's session is open
+// on node holder (the same node, or another node of a cluster), and
+// measures how long until that session's next call is refused, and until a
+// new login on holder fails. Keys are named prefix-<round>.
+func revokeCase(ctx context.Context, writer, holder *server, prefix string, rounds int) (*Case, error) {
+	admin, err := dialAdmin(ctx, writer)
 	if err != nil {
 		return nil, err
 	}
 	defer admin.close()
 	sess, login := &latencies{}, &latencies{}
 	for i := range rounds {
-		s, l, err := revokeOnce(ctx, srv, admin, i)
+		s, l, err := revokeOnce(ctx, holder, admin, fmt.Sprintf("%s-%d", prefix, i))
 		if err != nil {
 			return nil, err
 		}
@@ -34,8 +36,8 @@ func revokeCase(ctx context.Context, srv *server, rounds int) (*Case, error) {
 	return &Case{Value: sess.percentile(50), Unit: "ms", P99ms: sess.percentile(99), LoginMs: login.percentile(50)}, nil
 }
 
-func revokeOnce(ctx context.Context, srv *server, admin *conn, i int) (time.Duration, time.Duration, error) {
-	r, err := admin.call(ctx, "api_key.create", map[string]any{"name": fmt.Sprintf("revoke-%d", i), "username": adminUser})
+func revokeOnce(ctx context.Context, srv *server, admin *conn, name string) (time.Duration, time.Duration, error) {
+	r, err := admin.call(ctx, "api_key.create", map[string]any{"name": name, "username": adminUser})
 	if err != nil || r.Error != nil {
 		return 0, 0, fmt.Errorf("create key to revoke: %v", err)
 	}
@@ -79,12 +81,14 @@ func revokeOnce(ctx context.Context, srv *server, admin *conn, i int) (time.Dura
 	return refused, time.Since(start), nil
 }
 
-// eventsCase subscribes n connections to api_key.query, changes one key,
-// and measures until the last subscriber has the event.
-func eventsCase(ctx context.Context, srv *server, raws []string, n, rounds int) (*Case, error) {
+// eventsCase subscribes n connections on node subsOn to api_key.query,
+// changes one key on node writer (the same node, or another node of a
+// cluster), and measures until the last subscriber has the event. The key
+// is renamed prefix-<round>.
+func eventsCase(ctx context.Context, writer, subsOn *server, prefix string, raws []string, n, rounds int) (*Case, error) {
 	subs := make([]*conn, n)
 	for i := range subs {
-		c, err := dial(ctx, srv.ws("current"))
+		c, err := dial(ctx, subsOn.ws("current"))
 		if err != nil {
 			return nil, err
 		}
@@ -98,14 +102,14 @@ func eventsCase(ctx context.Context, srv *server, raws []string, n, rounds int) 
 		subs[i] = c
 		progress("events", i+1, n)
 	}
-	admin, err := dialAdmin(ctx, srv)
+	admin, err := dialAdmin(ctx, writer)
 	if err != nil {
 		return nil, err
 	}
 	defer admin.close()
 	lat := &latencies{}
 	for round := range rounds {
-		d, err := fanOut(ctx, admin, subs, round)
+		d, err := fanOut(ctx, admin, subs, fmt.Sprintf("%s-%d", prefix, round))
 		if err != nil {
 			return nil, err
 		}
@@ -114,8 +118,8 @@ func eventsCase(ctx context.Context, srv *server, raws []string, n, rounds int) 
 	return &Case{Value: lat.percentile(50), Unit: "ms", P99ms: lat.percentile(99), Subscribers: n}, nil
 }
 
-// fanOut renames key 1 and waits for every subscriber's notification.
-func fanOut(ctx context.Context, admin *conn, subs []*conn, round int) (time.Duration, error) {
+// fanOut renames key 1 to name and waits for every subscriber's notification.
+func fanOut(ctx context.Context, admin *conn, subs []*conn, name string) (time.Duration, error) {
 	var wg sync.WaitGroup
 	errs := make(chan error, len(subs))
 	start := time.Now()
@@ -141,7 +145,7 @@ func fanOut(ctx context.Context, admin *conn, subs []*conn, round int) (time.Dur
 			}
 		})
 	}
-	if r, err := admin.call(ctx, "api_key.update", 1, map[string]any{"name": fmt.Sprintf("renamed-%d", round)}); err != nil || r.Error != nil {
+	if r, err := admin.call(ctx, "api_key.update", 1, map[string]any{"name": name}); err != nil || r.Error != nil {
 		return 0, fmt.Errorf("update for the event: %v", err)
 	}
 	wg.Wait()

@@ -39,41 +39,70 @@ func verifyCase(ctx context.Context, quick bool) *Case {
 	return &Case{Value: value, Unit: "ns", Baseline: base, Ratio: base / value}
 }
 
-// interleaved measures a case and its baseline in alternating slices of
-// d, so that drift on a shared machine (other load, CPU boost) weighs on
-// both alike, and returns their mean rates.
-func interleaved(d time.Duration, value, base func(time.Duration) (float64, *latencies, error)) (float64, float64, *latencies, error) {
+// measure runs one side of a comparison for d and returns its rate and
+// latencies.
+type measure func(d time.Duration) (float64, *latencies, error)
+
+// interleave measures the sides of a comparison in alternating slices of
+// d each, so that drift on a shared machine (other load, CPU boost) weighs
+// on all alike, and returns each side's mean rate and latencies.
+func interleave(d time.Duration, sides ...measure) ([]float64, []*latencies, error) {
 	const slices = 5
-	var v, b float64
-	all := &latencies{}
-	for range slices {
-		rv, lat, err := value(d / slices)
-		if err != nil {
-			return 0, 0, nil, err
-		}
-		rb, _, err := base(d / slices)
-		if err != nil {
-			return 0, 0, nil, fmt.Errorf("baseline: %w", err)
-		}
-		v, b = v+rv/slices, b+rb/slices
-		all.d = append(all.d, lat.d...)
+	rates := make([]float64, len(sides))
+	lats := make([]*latencies, len(sides))
+	for i := range lats {
+		lats[i] = &latencies{}
 	}
-	return v, b, all, nil
+	for range slices {
+		for i, side := range sides {
+			r, lat, err := side(d / slices)
+			if err != nil {
+				return nil, nil, err
+			}
+			rates[i] += r / slices
+			lats[i].d = append(lats[i].d, lat.d...)
+		}
+	}
+	return rates, lats, nil
+}
+
+// compared measures one rate per back end next to a baseline (the last
+// side), in one interleaved measurement, and records it as case name of
+// each back end: on PostgreSQL with its ratio to SQLite as well.
+func compared(backs []*backend, name string, d time.Duration, value func(b *backend) measure, base measure) error {
+	sides := make([]measure, 0, len(backs)+1)
+	for _, b := range backs {
+		sides = append(sides, value(b))
+	}
+	rates, lats, err := interleave(d, append(sides, base)...)
+	if err != nil {
+		return err
+	}
+	baseline := rates[len(backs)]
+	for i, b := range backs {
+		c := &Case{Value: rates[i], Unit: "1/s", Baseline: baseline, Ratio: rates[i] / baseline,
+			P50ms: lats[i].percentile(50), P99ms: lats[i].percentile(99)}
+		if i > 0 {
+			c.VsSQLite = rates[i] / rates[0]
+		}
+		b.cases[name] = c
+	}
+	return nil
 }
 
 // loginCase measures new connections per second that connect, log in with
 // API_KEY_PLAIN and close, next to connect + one echoed frame + close.
-func loginCase(ctx context.Context, srv, echo *server, raws []string, workers int, d time.Duration) (*Case, error) {
-	value, base, lat, err := interleaved(d, func(d time.Duration) (float64, *latencies, error) {
-		return loginRate(ctx, srv, raws, workers, d)
+func loginCase(ctx context.Context, backs []*backend, echo *server, workers int, d time.Duration) error {
+	return compared(backs, "login", d, func(b *backend) measure {
+		return func(d time.Duration) (float64, *latencies, error) {
+			return loginRate(ctx, []*server{b.srv}, b.raws, workers, d)
+		}
 	}, func(d time.Duration) (float64, *latencies, error) { return echoConnectRate(ctx, echo, workers, d) })
-	if err != nil {
-		return nil, fmt.Errorf("login: %w", err)
-	}
-	return &Case{Value: value, Unit: "1/s", Baseline: base, Ratio: value / base, P50ms: lat.percentile(50), P99ms: lat.percentile(99)}, nil
 }
 
-func loginRate(ctx context.Context, srv *server, raws []string, workers int, d time.Duration) (float64, *latencies, error) {
+// loginRate runs logins on workers goroutines, each worker always on the
+// same node of nodes (spread evenly over them).
+func loginRate(ctx context.Context, nodes []*server, raws []string, workers int, d time.Duration) (float64, *latencies, error) {
 	next := 0
 	frames := make([][]byte, min(len(raws), 64))
 	for i := range frames {
@@ -82,7 +111,7 @@ func loginRate(ctx context.Context, srv *server, raws []string, workers int, d t
 	return rate(ctx, workers, d, worker[int]{setup: func() (int, error) { next++; return next, nil }, op: func(w int) error {
 		// Pre-encoded frames and a byte check, as light as the baseline's
 		// client: both share the CPUs with the server.
-		ws, _, err := websocket.Dial(ctx, srv.ws("current"), dialOptions())
+		ws, _, err := websocket.Dial(ctx, nodes[w%len(nodes)].ws("current"), dialOptions())
 		if err != nil {
 			return err
 		}
@@ -116,14 +145,10 @@ func echoConnectRate(ctx context.Context, echo *server, workers int, d time.Dura
 
 // callCase measures authenticated core.ping round trips per second over
 // conns connections, next to the same frame on the echo server.
-func callCase(ctx context.Context, srv, echo *server, raws []string, conns int, d time.Duration) (*Case, error) {
-	value, base, lat, err := interleaved(d, func(d time.Duration) (float64, *latencies, error) {
-		return callRate(ctx, srv, raws, conns, d)
+func callCase(ctx context.Context, backs []*backend, echo *server, conns int, d time.Duration) error {
+	return compared(backs, "call", d, func(b *backend) measure {
+		return func(d time.Duration) (float64, *latencies, error) { return callRate(ctx, b.srv, b.raws, conns, d) }
 	}, func(d time.Duration) (float64, *latencies, error) { return echoCallRate(ctx, echo, conns, d) })
-	if err != nil {
-		return nil, fmt.Errorf("call: %w", err)
-	}
-	return &Case{Value: value, Unit: "1/s", Baseline: base, Ratio: value / base, P50ms: lat.percentile(50), P99ms: lat.percentile(99)}, nil
 }
 
 func callRate(ctx context.Context, srv *server, raws []string, conns int, d time.Duration) (float64, *latencies, error) {

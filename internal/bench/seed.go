@@ -2,16 +2,16 @@ package bench
 
 import (
 	"context"
+	"encoding/base64"
+	"errors"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"time"
 
 	"github.com/keyward/keyward"
 	"github.com/keyward/keyward/internal/app"
 	"github.com/keyward/keyward/internal/config"
 	"github.com/keyward/keyward/internal/keys"
-	"github.com/keyward/keyward/internal/sqlite"
 )
 
 // Seeded credentials.
@@ -20,41 +20,52 @@ const (
 	adminPassword = "bench-admin-password"
 )
 
-// seed prepares a data directory with an administrator and n API keys of
-// theirs, inserted in one transaction (creating them one by one through
-// the API would measure disk syncs, not the cases). It returns the raw keys.
-func seed(ctx context.Context, dir string, n int) ([]string, error) {
+// pepperEnv formats p as KEYWARD_PEPPER. Every server of a run gets it, so
+// the nodes of a cluster share their pepper as cluster.md 1 requires.
+func pepperEnv(p keys.Pepper) string { return p.ID + ":" + base64.StdEncoding.EncodeToString(p.Key) }
+
+// seed creates an administrator and n API keys of theirs in the database
+// the settings name (SQLite in dir, or the PostgreSQL database), and
+// returns the raw keys. It goes through the server's own assembly and the
+// keyward.Store it opened, so it names no back end; the keys are inserted
+// in one transaction (creating them one by one through the API would
+// measure commits, not the cases).
+func seed(ctx context.Context, dir, database string, pepper keys.Pepper, n int) ([]string, error) {
 	cfg := config.Default()
-	cfg.DataDir = dir
-	a, err := app.New(ctx, cfg, slog.New(slog.DiscardHandler))
+	cfg.DataDir, cfg.Database, cfg.Pepper, cfg.NodeName = dir, database, pepperEnv(pepper), "bench-seed"
+	var parts app.Parts
+	a, err := app.New(ctx, cfg, slog.New(slog.DiscardHandler), app.WithParts(&parts))
 	if err != nil {
 		return nil, err
 	}
-	err = a.Service().SetupLocalAdministrator(ctx, adminUser, adminPassword)
-	_ = a.Shutdown(ctx)
+	raws, err := seedKeys(ctx, a, parts.Store, pepper, n)
+	return raws, errors.Join(err, a.Shutdown(ctx))
+}
+
+func seedKeys(ctx context.Context, a *app.App, db keyward.Store, pepper keys.Pepper, n int) ([]string, error) {
+	if err := a.Service().SetupLocalAdministrator(ctx, adminUser, adminPassword); err != nil {
+		return nil, err
+	}
+	acc, _, err := db.LoadAccounts(ctx)
 	if err != nil {
 		return nil, err
 	}
-	peppers, err := keys.ReadFile(filepath.Join(dir, "pepper"))
-	if err != nil {
-		return nil, err
+	admin := acc.UserByName(adminUser)
+	if admin == nil {
+		return nil, errors.New("the administrator was not created")
 	}
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "keyward.db"))
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
 	raws := make([]string, n)
 	base := time.Now().Add(-time.Duration(n) * time.Second).Truncate(time.Second)
 	err = db.UpdateKeys(ctx, func(tx keyward.KeyTx) error {
 		for i := range n {
 			secret := keys.NewSecret()
-			k := &keyward.APIKey{Name: fmt.Sprintf("key-%06d", i), UserID: 1, Hash: keys.Hash(peppers.Current(), secret),
+			k := &keyward.APIKey{Name: fmt.Sprintf("key-%06d", i), UserID: admin.ID, Hash: keys.Hash(pepper, secret),
 				CreatedAt: base.Add(time.Duration(i) * time.Second), SecretGen: 1}
 			if err := tx.Create(ctx, k); err != nil {
 				return err
 			}
 			raws[i] = keys.Format(k.ID, secret)
+			progress("seeding", i+1, n)
 		}
 		return nil
 	})

@@ -21,14 +21,17 @@ type server struct {
 	started time.Duration // from exec to /readyz answering
 }
 
-// startServer runs `<this binary> serve` on dir and waits until it is ready.
-func startServer(ctx context.Context, dir string) (*server, error) {
+// startServer runs `<this binary> serve` on dir with the settings in env
+// (KEYWARD_* variables: the database, node name and pepper) and waits until
+// it is ready.
+func startServer(ctx context.Context, dir string, env ...string) (*server, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, err
 	}
 	cmd := exec.CommandContext(ctx, self, "serve", "--data-dir", dir, "--listen", "127.0.0.1:0", "--log-level", "error")
 	cmd.Env = append(os.Environ(), "KEYWARD_LOGIN_FAIL_DELAY=0", "KEYWARD_RATE_LIMIT_CALLS=0")
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
