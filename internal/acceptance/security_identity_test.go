@@ -162,7 +162,11 @@ func TestSecurityItem1CLIDeleteThenAddAdmin(t *testing.T) {
 
 	cli := func(stdin string, args ...string) {
 		t.Helper()
-		cmd := exec.Command(bin, append(args, "--data-dir", srv.DataDir, "--argon2", "m=64,t=1,p=1")...)
+		args = append(args, "--data-dir", srv.DataDir, "--argon2", "m=64,t=1,p=1")
+		if srv.Config.Database != "" {
+			args = append(args, "--database", srv.Config.Database)
+		}
+		cmd := exec.Command(bin, args...)
 		cmd.Env = apptest.CleanEnv()
 		cmd.Stdin = strings.NewReader(stdin)
 		if out, err := cmd.CombinedOutput(); err != nil {
@@ -171,7 +175,7 @@ func TestSecurityItem1CLIDeleteThenAddAdmin(t *testing.T) {
 	}
 	cli("", "user", "delete", "--username", "alice")
 	cli("pw-root\n", "user", "add", "--username", "root2", "--admin")
-	time.Sleep(1500 * time.Millisecond) // let the server's reload (every second) see both changes
+	time.Sleep(1500 * time.Millisecond) // let the server's change feed see both changes
 
 	if r := old.Call("auth.me"); apptest.Errno(r) != 207 {
 		t.Fatalf("the deleted user's session after the CLI added an administrator: %s", apptest.String(r))

@@ -140,6 +140,9 @@ func (s *Server) WSURL(version string) string { return "ws://" + s.Addr + "/api/
 func StartErr(dir string) (*app.App, error) {
 	cfg := config.Default()
 	cfg.DataDir, cfg.Listen, cfg.Argon2 = dir, "127.0.0.1:0", FastArgon2
+	if u, ok := databases.Load(dir); ok {
+		cfg.Database = u.(string) // the suites run on PostgreSQL: the directory's database
+	}
 	a, err := app.New(context.Background(), cfg, slog.New(slog.DiscardHandler))
 	if err == nil {
 		_ = a.Shutdown(context.Background())
