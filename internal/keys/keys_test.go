@@ -179,6 +179,18 @@ func TestPepperCompare(t *testing.T) {
 			t.Fatalf("Compare with other bytes: %v", err)
 		}
 	})
+	// A node whose peppers the database knows none of belongs to another
+	// cluster, keys or not (cluster acceptance 7).
+	t.Run("ErrNoneKnown", func(t *testing.T) {
+		_, err := keys.Peppers{b}.Compare(stored)
+		var mm *keys.MismatchError
+		if !errors.As(err, &mm) || mm.ID != a.ID {
+			t.Fatalf("Compare with an unknown pepper only: %v", err)
+		}
+		if u, err := (keys.Peppers{b}).Compare(map[string]string{}); err != nil || len(u) != 1 {
+			t.Fatalf("Compare on a database that knows none: %v, %v", u, err)
+		}
+	})
 	if a.Check() == other.Check() || a.Check() != a.Check() {
 		t.Fatal("check values do not depend on the pepper's bytes alone")
 	}

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"maps"
+	"slices"
 )
 
 // checkText is the fixed text whose HMAC under a pepper is its check value.
@@ -31,10 +33,16 @@ func (e *MismatchError) Error() string {
 
 // Compare checks the peppers against the check values a database holds,
 // by pepper id. It returns a *MismatchError for the first pepper whose
-// value differs, else the check values of the peppers the database has
-// none for yet, to be recorded.
+// value differs, or when the database knows peppers and none of these
+// (a node of another cluster, or one whose pepper was never shared: even
+// on a database without keys yet, the nodes would not accept each other's
+// keys), else the check values of the peppers the database has none for
+// yet, to be recorded. A rotation keeps one known pepper among the new.
 func (ps Peppers) Compare(stored map[string]string) (unrecorded map[string]string, err error) {
 	unrecorded = map[string]string{}
+	if len(stored) > 0 && !slices.ContainsFunc(ps, func(p Pepper) bool { _, ok := stored[p.ID]; return ok }) {
+		return nil, &MismatchError{ID: slices.Sorted(maps.Keys(stored))[0]}
+	}
 	for _, p := range ps {
 		check := p.Check()
 		want, ok := stored[p.ID]
