@@ -36,11 +36,13 @@ var (
 	}
 )
 
-// TestRandomQueries compares memory and SQL on many generated queries,
-// which exercises every operator on every column type.
+// TestRandomQueries compares memory and SQL (SQLite, and PostgreSQL when
+// configured) on many generated queries, which exercises every operator
+// on every column type.
 func TestRandomQueries(t *testing.T) {
 	entries := querytest.Entries(t)
 	db := MustOpenDB(t, "sqlite")
+	pool := openPostgres(t, entries)
 	rng := rand.New(rand.NewPCG(1, 2))
 	n := 4000
 	if testing.Short() {
@@ -64,6 +66,16 @@ func TestRandomQueries(t *testing.T) {
 			got, err := runSQLMode(db, f, o, m)
 			if err != nil && memErr == nil || !reflect.DeepEqual(got, mem) {
 				t.Fatalf("%s %s (%s):\n sql %s %v\n mem %s %v",
+					filters, options, m.name, querytest.Summary(t, got), err, querytest.Summary(t, mem), memErr)
+			}
+		}
+		for _, m := range pgModes {
+			if pool == nil {
+				break
+			}
+			got, err := runPostgresMode(pool, f, o, m)
+			if err != nil && memErr == nil || !reflect.DeepEqual(got, mem) {
+				t.Fatalf("%s %s (postgres %s):\n sql %s %v\n mem %s %v",
 					filters, options, m.name, querytest.Summary(t, got), err, querytest.Summary(t, mem), memErr)
 			}
 		}
