@@ -34,9 +34,9 @@ func TestDocsFromKeysScreen(t *testing.T) {
 	if bg := Eval[string](u, `getComputedStyle(document.querySelector('header.top')).backgroundColor`); bg != "rgb(18, 52, 86)" {
 		t.Fatalf("the docs style sheet did not apply (header background %q): blocked by the CSP?", bg)
 	}
-	do(t, u.ctx, chromedp.Click(chromedp.CSS(`a[href="/api/docs/current/methods/core.ping.html"]`)))
+	u.clickCSS(`a[href="/api/docs/current/methods/core.ping.html"]`)
 	u.Wait("ping page", `document.querySelector('form[data-tryit]')`)
-	do(t, u.ctx, chromedp.Click(chromedp.CSS(`form[data-tryit] button`)))
+	u.clickCSS(`form[data-tryit] button`)
 	u.Wait("pong", `document.querySelector('[data-try-result]').innerText === '"pong"'`)
 
 	u.Go("/api/docs/current/methods/api_key.query.html")

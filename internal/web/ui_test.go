@@ -181,6 +181,23 @@ func (u *UI) Click(test string) {
 	}
 }
 
+// clickCSS clicks the element css selects, again if the node it found
+// went stale (a page still settling under load replaces nodes).
+func (u *UI) clickCSS(css string) {
+	u.t.Helper()
+	for try := 0; ; try++ {
+		tctx, cancel := context.WithTimeout(u.ctx, 20*time.Second)
+		err := chromedp.Do(tctx, chromedp.Click(chromedp.CSS(css)))
+		cancel()
+		if err == nil {
+			return
+		}
+		if try >= 4 || !strings.Contains(err.Error(), "Could not find node") {
+			u.t.Fatalf("click %s: %v", css, err)
+		}
+	}
+}
+
 // Type types into the element with that data-test.
 func (u *UI) Type(test, text string) {
 	u.t.Helper()
