@@ -53,6 +53,8 @@ func run(ctx context.Context, args []string, e env) int {
 		err = e.backupCmd(ctx, args)
 	case "restore":
 		err = e.restoreCmd(ctx, args)
+	case "migrate-db":
+		err = e.migrateDBCmd(ctx, args)
 	case "bench":
 		err = benchCmd(ctx, args, stdout, stderr)
 	case "config":
@@ -89,6 +91,9 @@ Commands:
   backup [--data-dir D] FILE    copy the database to a new FILE (mode 0600), also while the server runs
   restore [--data-dir D] FILE   put a backup in place of the database of a stopped server
                                 (the old one is kept aside; refused while the database is in use)
+  migrate-db [--data-dir D] --to URL
+                                copy the database of a stopped server into an empty PostgreSQL
+                                database, keeping every id, and print the counts it checked
   call [--url U] [--ca FILE] [-U user -P pass | [-U owner] -K key] METHOD [JSON params...]
                                 call a method of a running server and print the result
   bench [--quick] [--json FILE] [--database URL]

@@ -17,7 +17,9 @@ import (
 // it while reading. A database of an older schema is migrated first; one
 // from a newer Keyward is refused. All rows come from one transaction.
 func Export(ctx context.Context, dbPath string) (*keyward.Dump, error) {
-	if _, err := os.Stat(dbPath); err != nil {
+	if _, err := os.Stat(dbPath); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("no Keyward database at %s: %w", dbPath, err)
+	} else if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
 	unlock, err := lock(dbPath, true)
