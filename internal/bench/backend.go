@@ -62,8 +62,12 @@ func (b *backend) startNode(ctx context.Context, node string) (*server, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	return startServer(ctx, dir, "KEYWARD_DATABASE="+b.database, "KEYWARD_NODE_NAME=bench-"+node,
-		"KEYWARD_PEPPER="+pepperEnv(b.pepper))
+	env := []string{"KEYWARD_DATABASE=" + b.database, "KEYWARD_NODE_NAME=bench-" + node, "KEYWARD_PEPPER=" + pepperEnv(b.pepper)}
+	if p := os.Getenv("KEYWARD_CPU_PROFILE"); p != "" {
+		// One profile per server process, else they would write one file.
+		env = append(env, "KEYWARD_CPU_PROFILE="+p+"."+b.name+"-"+node)
+	}
+	return startServer(ctx, dir, env...)
 }
 
 func (b *backend) stop() {
