@@ -88,3 +88,30 @@ type NodeStore interface {
 	// than name that have applied less than seq.
 	NodesBehind(ctx context.Context, name string, seq int64, stale time.Duration) (int, error)
 }
+
+// SessionRecord is a session as the sessions table of a cluster lists it
+// (cluster.md 3): enough for auth.sessions on another node.
+type SessionRecord struct {
+	ID         string // the connection id, as auth.sessions shows it
+	Node       string
+	UserID     int64
+	Origin     string
+	Secure     bool
+	CreatedAt  time.Time
+	Credential Credential
+	// Data is credentials_data with login ids (API v25.10 on).
+	Data map[string]any
+}
+
+// SessionTable is implemented by stores that several nodes share: each
+// node registers the sessions it holds, and auth.sessions on any node
+// lists them all.
+type SessionTable interface {
+	// PutSessions adds (or replaces) and removes sessions of node.
+	PutSessions(ctx context.Context, node string, put []SessionRecord, remove []string) error
+	// ListSessions returns the sessions of the live nodes (heartbeat
+	// within stale) other than except.
+	ListSessions(ctx context.Context, except string, stale time.Duration) ([]SessionRecord, error)
+	// PurgeSessions deletes the sessions of nodes not live within stale.
+	PurgeSessions(ctx context.Context, stale time.Duration) error
+}

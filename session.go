@@ -186,3 +186,10 @@ const (
 type Publisher interface {
 	Publish(e Event)
 }
+
+// HeldSession is a session a connection of this node holds.
+type HeldSession struct {
+	ConnID  string
+	Session *Session
+	Origin  Origin
+}

@@ -19,9 +19,25 @@ var sessionEntry = schema.Object(
 	schema.Req("secure_transport", schema.Bool()),
 ).Named("Session")
 
-// sessionEntries lists the sessions of every connection, shaped for v.
-func (d *Handlers) sessionEntries(srv *rpc.Server, current *rpc.Conn, v keyward.Version) []map[string]any {
+// sessionEntries lists the sessions of every connection, this node's and
+// (in a cluster) the other live nodes', shaped for v.
+func (d *Handlers) sessionEntries(ctx context.Context, srv *rpc.Server, current *rpc.Conn, v keyward.Version) ([]map[string]any, error) {
+	others, err := d.Svc.OtherNodesSessions(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []map[string]any
+	for _, r := range others {
+		data := r.Data
+		if v == keyward.V25_04 {
+			data = withoutLoginIDs(data)
+		}
+		out = append(out, map[string]any{
+			"id": r.ID, "current": false, "internal": false, "origin": r.Origin,
+			"credentials": string(r.Credential), "credentials_data": data,
+			"created_at": r.CreatedAt, "secure_transport": r.Secure,
+		})
+	}
 	for _, c := range srv.Conns() {
 		s := c.Session()
 		if s == nil {
@@ -35,6 +51,25 @@ func (d *Handlers) sessionEntries(srv *rpc.Server, current *rpc.Conn, v keyward.
 		})
 	}
 	sortByKey(out, "id")
+	return out, nil
+}
+
+// withoutLoginIDs returns credentials_data without its login ids (and its
+// parents'), as API v25.04 shows it.
+func withoutLoginIDs(data map[string]any) map[string]any {
+	out := make(map[string]any, len(data))
+	for k, v := range data {
+		switch {
+		case k == "login_id":
+		case k == "parent":
+			if p, ok := v.(map[string]any); ok {
+				v = withoutLoginIDs(p)
+			}
+			out[k] = v
+		default:
+			out[k] = v
+		}
+	}
 	return out
 }
 
@@ -45,8 +80,12 @@ func (d *Handlers) sessionAdminMethods() []*rpc.Method {
 		Description: "Lists every authenticated connection's session (query method). `current` marks the caller's own.",
 		Params:      queryParams(keyward.Current), Versions: queryVersions(), Query: true,
 		Result: listResult(sessionEntry), Roles: []keyward.Role{keyward.AuthSessionsRead},
-		Handler: func(_ context.Context, c *rpc.Call) (any, error) {
-			return runQuery(c, d.sessionEntries(c.Conn.Server(), c.Conn, c.Caller.Version))
+		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
+			entries, err := d.sessionEntries(ctx, c.Conn.Server(), c.Conn, c.Caller.Version)
+			if err != nil {
+				return nil, err
+			}
+			return runQuery(c, entries)
 		},
 	}, {
 		Name:        "auth.terminate_session",
@@ -56,8 +95,15 @@ func (d *Handlers) sessionAdminMethods() []*rpc.Method {
 		Result:      schema.Bool(), Roles: []keyward.Role{keyward.AuthSessionsWrite},
 		Audit:    func(context.Context, []any) string { return "Terminate session" },
 		Examples: []rpc.Example{{Name: "unknown", Params: []any{"nope"}, Result: false}},
-		Handler: func(_ context.Context, c *rpc.Call) (any, error) {
-			return terminate(c, func(other *rpc.Conn) bool { return other.ID() == c.Params[0].(string) }), nil
+		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
+			id := c.Params[0].(string)
+			if terminate(c, func(other *rpc.Conn) bool { return other.ID() == id }) {
+				return true, nil
+			}
+			if id == "" {
+				return false, nil // "" means every session to TerminateElsewhere
+			}
+			return d.Svc.TerminateElsewhere(ctx, id)
 		},
 	}, {
 		Name:        "auth.terminate_other_sessions",
@@ -66,9 +112,12 @@ func (d *Handlers) sessionAdminMethods() []*rpc.Method {
 		Result:      schema.Const(true), Roles: []keyward.Role{keyward.AuthSessionsWrite},
 		Audit:    func(context.Context, []any) string { return "Terminate other sessions" },
 		Examples: []rpc.Example{{Name: "all others", Params: []any{}, Result: true}},
-		Handler: func(_ context.Context, c *rpc.Call) (any, error) {
+		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
 			terminate(c, func(other *rpc.Conn) bool { return other != c.Conn })
 			d.Svc.DropOtherTokens(c.Caller.Session)
+			if _, err := d.Svc.TerminateElsewhere(ctx, ""); err != nil {
+				return nil, err
+			}
 			return true, nil
 		},
 	}}

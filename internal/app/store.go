@@ -20,6 +20,13 @@ func nodeStore(s keyward.Store) keyward.NodeStore {
 	return n
 }
 
+// sessionTable returns the store's table of every node's sessions when
+// several nodes may share it, else nil.
+func sessionTable(s keyward.Store) keyward.SessionTable {
+	t, _ := s.(keyward.SessionTable)
+	return t
+}
+
 // node returns this node's name. A default name on a listen address
 // that asks for any free port ("host:0") is made unique with a random
 // suffix, since the port is bound only after the node joins.

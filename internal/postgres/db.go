@@ -54,7 +54,7 @@ func Open(ctx context.Context, url string, hooks keyward.StoreHooks) (*DB, error
 		return nil, fmt.Errorf("postgres: connect: %w", err)
 	}
 	feedCfg := cfg.Copy()
-	feedCfg.MaxConns, feedCfg.MinConns = 2, 0
+	feedCfg.MaxConns, feedCfg.MinConns = 3, 0
 	feed, err := pgxpool.NewWithConfig(ctx, feedCfg)
 	if err != nil {
 		pool.Close()

@@ -44,7 +44,8 @@ func (db *DB) Heartbeat(ctx context.Context, name string, applied int64) (err er
 // LeaveNode removes node name (a clean stop).
 func (db *DB) LeaveNode(ctx context.Context, name string) (err error) {
 	defer db.fail(&err)
-	_, err = db.feed.Exec(ctx, `DELETE FROM nodes WHERE name = $1`, name)
+	_, err = db.feed.Exec(ctx, `WITH gone AS (DELETE FROM sessions WHERE node = $1)
+		DELETE FROM nodes WHERE name = $1`, name)
 	return wrap("leave node "+name, err)
 }
 
@@ -53,7 +54,9 @@ func (db *DB) LeaveNode(ctx context.Context, name string) (err error) {
 func (db *DB) NodesBehind(ctx context.Context, name string, seq int64, stale time.Duration) (_ int, err error) {
 	defer db.fail(&err)
 	var n int
-	err = db.feed.QueryRow(ctx, `SELECT count(*) FROM nodes WHERE name <> $1 AND applied < $2
+	// On the main pool: writers wait here, and must not crowd out the
+	// feed's own reads.
+	err = db.pool.QueryRow(ctx, `SELECT count(*) FROM nodes WHERE name <> $1 AND applied < $2
 		AND heartbeat >= `+dbNow+` - $3`, name, seq, stale.Milliseconds()).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("nodes behind: %w", err)

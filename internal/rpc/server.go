@@ -213,3 +213,29 @@ func (s *Server) EndSessions(match func(*keyward.Session) bool) int {
 	}
 	return n
 }
+
+// Held returns the sessions this server's connections hold, with their
+// connections' ids and origins.
+func (s *Server) Held() []keyward.HeldSession {
+	var out []keyward.HeldSession
+	for _, c := range s.Conns() {
+		if sess := c.Session(); sess != nil {
+			out = append(out, keyward.HeldSession{ConnID: c.ID(), Session: sess, Origin: c.Origin()})
+		}
+	}
+	return out
+}
+
+// TerminateConn ends the session of connection id and closes it with 1000
+// `Session terminated`, as auth.terminate_session does, and reports
+// whether there was one.
+func (s *Server) TerminateConn(id string) bool {
+	for _, c := range s.Conns() {
+		if c.ID() == id {
+			if sess := c.Session(); sess != nil {
+				return c.Terminate(sess)
+			}
+		}
+	}
+	return false
+}

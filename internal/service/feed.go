@@ -106,8 +106,7 @@ func (s *Service) applyChanges(ctx context.Context, cs []keyward.Change) error {
 				return err
 			}
 		case keyward.ChangeSession:
-			id := c.Session
-			s.endSessions(func(sess *keyward.Session) bool { return sess.LoginID == id })
+			s.applySessionEnd(c.Session)
 		}
 		s.feed.applied.Store(c.Seq)
 		n++

@@ -24,6 +24,7 @@ func (s *Service) Follow(ctx context.Context, poll time.Duration) {
 			return
 		case <-sweep.C:
 			s.tokens.sweep()
+			s.purgeSessions(ctx)
 			continue
 		case <-t.C:
 			fired = true
@@ -36,6 +37,9 @@ func (s *Service) Follow(ctx context.Context, poll time.Duration) {
 		// a writer elsewhere may be waiting for.
 		if fired || s.feed.applied.Load() != s.feed.told.Load() {
 			s.heartbeat(ctx)
+		}
+		if fired {
+			s.syncSessions(ctx)
 		}
 	}
 }

@@ -30,6 +30,9 @@ type Config struct {
 	// and lets writers wait for the others; nil on one node.
 	Nodes keyward.NodeStore
 	Node  string
+	// Sessions, for a store several nodes share, is the table of every
+	// node's sessions; nil on one node.
+	Sessions keyward.SessionTable
 	// RevocationMaxLag is the longest the node may go without confirming
 	// the change log before it fails closed (zero: never fails closed).
 	RevocationMaxLag time.Duration
@@ -63,6 +66,9 @@ type Service struct {
 	keyCache keyCache
 	feed     feed
 	idle     sync.Map // login id -> *atomic.Int64: unix nanos of the last call
+	// tabled is what the session table holds of this node's sessions:
+	// connection id -> login id (syncSessions, on the Follow goroutine).
+	tabled map[string]string
 }
 
 // snapshot is the accounts as of one generation, with effective roles
