@@ -18,12 +18,12 @@ import (
 
 // DB is an open Keyward database on PostgreSQL.
 type DB struct {
-	pool  *pgxpool.Pool
+	pool *pgxpool.Pool
 	// feed is a small pool of its own for the change log and the node
 	// heartbeats, so that queries holding every pooled connection never
 	// keep a node from confirming the log (it would fail closed under
 	// load).
-	feed *pgxpool.Pool
+	feed  *pgxpool.Pool
 	hooks keyward.StoreHooks
 	// localSeq is the highest change sequence committed through this DB.
 	localSeq atomic.Int64

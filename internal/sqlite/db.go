@@ -21,14 +21,14 @@ var _ keyward.Store = (*DB)(nil)
 
 // DB is an open Keyward database.
 type DB struct {
-	path   string
-	write  *sql.DB // one connection: SQLite has one writer at a time
-	read   *sql.DB
+	path  string
+	write *sql.DB // one connection: SQLite has one writer at a time
+	read  *sql.DB
 	// feedRead is one reader of its own for the change log, so that
 	// queries holding every pooled reader never keep a node from
 	// confirming the log (it would fail closed under load).
 	feedRead *sql.DB
-	unlock func() error // releases the shared lock (lock.go)
+	unlock   func() error // releases the shared lock (lock.go)
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 	// OnError is the store's one error hook: it is told of every database
