@@ -27,6 +27,13 @@ func sessionTable(s keyward.Store) keyward.SessionTable {
 	return t
 }
 
+// tokenTable returns the store's shared token table when several nodes
+// may share it, else nil.
+func tokenTable(s keyward.Store) keyward.TokenTable {
+	t, _ := s.(keyward.TokenTable)
+	return t
+}
+
 // node returns this node's name. A default name on a listen address
 // that asks for any free port ("host:0") is made unique with a random
 // suffix, since the port is bound only after the node joins.

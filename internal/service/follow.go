@@ -25,6 +25,7 @@ func (s *Service) Follow(ctx context.Context, poll time.Duration) {
 		case <-sweep.C:
 			s.tokens.sweep()
 			s.purgeSessions(ctx)
+			s.purgeTokens(ctx)
 			continue
 		case <-t.C:
 			fired = true

@@ -33,6 +33,9 @@ type Config struct {
 	// Sessions, for a store several nodes share, is the table of every
 	// node's sessions; nil on one node.
 	Sessions keyward.SessionTable
+	// Tokens, for a store several nodes share, is the table of tokens
+	// every node accepts; nil on one node.
+	Tokens keyward.TokenTable
 	// RevocationMaxLag is the longest the node may go without confirming
 	// the change log before it fails closed (zero: never fails closed).
 	RevocationMaxLag time.Duration

@@ -19,6 +19,9 @@ func (s *Service) LoginToken(ctx context.Context, c *keyward.Caller, b Binder, t
 	id := tokenDigest(text)
 	t := s.tokens.take(id, false)
 	if t == nil {
+		t = s.sharedToken(ctx, id) // made on another node of a cluster
+	}
+	if t == nil {
 		return failed("Invalid token")()
 	}
 	if t.attrs {
@@ -31,7 +34,7 @@ func (s *Service) LoginToken(ctx context.Context, c *keyward.Caller, b Binder, t
 	if u == nil || !s.keySessionValid(t.parent) {
 		return failed("Invalid token")()
 	}
-	if s.tokens.take(id, true) == nil {
+	if !s.consumeToken(ctx, id, t) {
 		return failed("Invalid token")()
 	}
 	s.tokens.touch(id)
@@ -92,8 +95,14 @@ func (s *Service) GenerateToken(c *keyward.Caller, o TokenOptions) (string, erro
 		parent: sess, parentConn: c.ConnID, ttl: o.TTL, matchOrigin: o.MatchOrigin,
 		origin: c.Origin, singleUse: o.SingleUse, attrs: o.Attrs, epoch: epoch,
 	})
+	if err := s.shareToken(context.Background(), id, &token{parent: sess, ttl: o.TTL, lastUsed: s.now(),
+		matchOrigin: o.MatchOrigin, origin: c.Origin, singleUse: o.SingleUse, attrs: o.Attrs, epoch: epoch}); err != nil {
+		s.tokens.remove(id)
+		return "", err
+	}
 	if sess.Ended() || s.snap.Load().tokenUser(&token{parent: sess, epoch: epoch}) == nil || !s.keySessionValid(sess) {
 		s.tokens.remove(id)
+		s.unshareToken(id)
 		return "", keyward.ErrNotAuthenticated
 	}
 	return text, nil
@@ -103,6 +112,7 @@ func (s *Service) GenerateToken(c *keyward.Caller, o TokenOptions) (string, erro
 // logged in with. The RPC layer calls it when a session ends by logout,
 // termination or invalidation.
 func (s *Service) SessionEnded(sess *keyward.Session) {
+	s.unshareTokensOf(sess)
 	s.tokens.removeWhere(func(t *token) bool { return t.parent == sess })
 	s.SessionClosed(sess)
 }
@@ -113,6 +123,7 @@ func (s *Service) SessionEnded(sess *keyward.Session) {
 func (s *Service) SessionClosed(sess *keyward.Session) {
 	if sess.Credential == keyward.CredToken {
 		s.tokens.remove(sess.TokenDigest)
+		s.unshareToken(sess.TokenDigest)
 	}
 	s.idle.Delete(sess.LoginID)
 }
@@ -123,4 +134,11 @@ func (s *Service) SessionClosed(sess *keyward.Session) {
 // connection has already closed.
 func (s *Service) DropOtherTokens(keep *keyward.Session) {
 	s.tokens.removeWhere(func(t *token) bool { return t.parent != keep })
+	if s.cfg.Tokens != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), tokenWait)
+		defer cancel()
+		if err := s.cfg.Tokens.DeleteTokensExcept(ctx, keep.LoginID); err != nil {
+			s.log.Warn("delete other tokens", "error", err)
+		}
+	}
 }

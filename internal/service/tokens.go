@@ -27,6 +27,9 @@ type token struct {
 	attrs       bool // non-empty attrs: never logs in
 	// epoch is the user's TokenEpoch the token was made in.
 	epoch int64
+	// shared marks a token read from a cluster's token table: made on
+	// another node, its parent a stand-in (clustertokens.go).
+	shared bool
 }
 
 // tokenStore holds tokens by the SHA-256 digest of their text, so the
@@ -95,6 +98,13 @@ func (ts *tokenStore) delete(id [sha256.Size]byte) {
 	if ts.byParent[t.parent]--; ts.byParent[t.parent] <= 0 {
 		delete(ts.byParent, t.parent)
 	}
+}
+
+// generated reports whether parent made any token that is still here.
+func (ts *tokenStore) generated(parent *keyward.Session) bool {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	return ts.byParent[parent] > 0
 }
 
 // remove destroys one token.

@@ -1,0 +1,130 @@
+package service
+
+import (
+	"context"
+	"crypto/sha256"
+	"net/netip"
+	"time"
+
+	"github.com/keyward/keyward"
+)
+
+// Tokens in a cluster (cluster.md 3): the node that makes a token keeps it
+// in memory as on one node, and also in the shared token table, so that
+// it logs in on any node and a single-use token logs in once in the whole
+// cluster. Another node rebuilds the generating session from the table
+// (tokenParent) and checks it against its own accounts and keys.
+
+// tokenWait bounds the token table writes made while a session ends.
+const tokenWait = 2 * time.Second
+
+// tokenParent is what the token table keeps of the generating session:
+// the session and, for a token session, the first of its chain.
+func tokenParent(sess *keyward.Session) keyward.TokenParent {
+	p := keyward.TokenParent{LoginID: sess.LoginID, UserID: sess.UserID, UserStamp: sess.UserStamp,
+		Username: sess.Username, Credential: sess.Credential, LoginAt: sess.LoginAt,
+		APIKeyID: sess.APIKeyID, APIKeyName: sess.APIKeyName, APIKeyGen: sess.APIKeyGen}
+	if sess.Parent != nil {
+		root := tokenParent(sess.Root())
+		p.Parent = &root
+	}
+	return p
+}
+
+// standIn is the generating session of a token made on another node, as
+// this node sees it: never ended here (ending it there deletes its tokens
+// from the table).
+func standIn(p keyward.TokenParent) *keyward.Session {
+	sess := &keyward.Session{LoginID: p.LoginID, UserID: p.UserID, UserStamp: p.UserStamp, Username: p.Username,
+		Credential: p.Credential, LoginAt: p.LoginAt, APIKeyID: p.APIKeyID, APIKeyName: p.APIKeyName,
+		APIKeyGen: p.APIKeyGen}
+	if p.Parent != nil {
+		sess.Parent = standIn(*p.Parent)
+	}
+	return sess
+}
+
+// shareToken writes a token just made into the token table.
+func (s *Service) shareToken(ctx context.Context, id [sha256.Size]byte, t *token) error {
+	if s.cfg.Tokens == nil {
+		return nil
+	}
+	return s.cfg.Tokens.PutToken(ctx, keyward.TokenRecord{Digest: id, Parent: tokenParent(t.parent), TTL: t.ttl,
+		LastUsed: t.lastUsed, MatchOrigin: t.matchOrigin, OriginIP: t.origin.IP(), OriginUnix: t.origin.Unix,
+		SingleUse: t.singleUse, Attrs: t.attrs, Epoch: t.epoch})
+}
+
+// sharedToken looks a token up in the token table: one made on another
+// node (nil if there is none, or on one node).
+func (s *Service) sharedToken(ctx context.Context, id [sha256.Size]byte) *token {
+	if s.cfg.Tokens == nil {
+		return nil
+	}
+	rec, err := s.cfg.Tokens.TakeToken(ctx, id, false, s.now())
+	if err != nil {
+		s.log.Warn("read token table", "error", err)
+		return nil
+	}
+	if rec == nil {
+		return nil
+	}
+	origin := keyward.Origin{Unix: rec.OriginUnix}
+	if a, err := netip.ParseAddr(rec.OriginIP); err == nil {
+		origin.Addr = netip.AddrPortFrom(a, 0)
+	}
+	return &token{parent: standIn(rec.Parent), ttl: rec.TTL, lastUsed: rec.LastUsed, matchOrigin: rec.MatchOrigin,
+		origin: origin, singleUse: rec.SingleUse, attrs: rec.Attrs, epoch: rec.Epoch, shared: true}
+}
+
+// consumeToken takes a token for a login: from this node's tokens, and in
+// a cluster from the table too when it came from there or is single-use,
+// so that only one login in the cluster gets a single-use token.
+func (s *Service) consumeToken(ctx context.Context, id [sha256.Size]byte, t *token) bool {
+	if !t.shared && s.tokens.take(id, true) == nil {
+		return false
+	}
+	if s.cfg.Tokens == nil || !(t.shared || t.singleUse) {
+		return true
+	}
+	rec, err := s.cfg.Tokens.TakeToken(ctx, id, true, s.now())
+	if err != nil {
+		s.log.Warn("take token", "error", err)
+	}
+	return err == nil && rec != nil
+}
+
+// unshareTokensOf deletes from the table the tokens sess generated here.
+func (s *Service) unshareTokensOf(sess *keyward.Session) {
+	if s.cfg.Tokens == nil || !s.tokens.generated(sess) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), tokenWait)
+	defer cancel()
+	if err := s.cfg.Tokens.DeleteTokensOf(ctx, sess.LoginID); err != nil {
+		s.log.Warn("delete tokens of an ended session", "error", err)
+	}
+}
+
+// unshareToken deletes one token from the table, in the background.
+func (s *Service) unshareToken(id [sha256.Size]byte) {
+	if s.cfg.Tokens == nil {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), tokenWait)
+		defer cancel()
+		if err := s.cfg.Tokens.DeleteToken(ctx, id); err != nil {
+			s.log.Warn("delete token", "error", err)
+		}
+	}()
+}
+
+// purgeTokens deletes the table's tokens past their TTL.
+func (s *Service) purgeTokens(ctx context.Context) {
+	if s.cfg.Tokens == nil {
+		return
+	}
+	if err := s.cfg.Tokens.PurgeTokens(ctx, s.now()); err != nil && ctx.Err() == nil {
+		s.log.Warn("purge tokens", "error", err)
+	}
+}
