@@ -127,12 +127,41 @@ func (s *Service) applyKeyChange(c keyward.Change) {
 // applyAccountsChange reloads the accounts and ends what they no longer
 // allow, after the response of the call that made the change.
 func (s *Service) applyAccountsChange(ctx context.Context) error {
+	old := s.snap.Load()
 	snap, err := s.reload(context.WithoutCancel(ctx))
 	if err != nil {
 		return err
 	}
+	s.usersRenamed(ctx, old, snap)
 	afterReply(ctx, func() { s.reconcile(snap) })
 	return nil
+}
+
+// usersRenamed sends a changed event for each key of each user whose name
+// changed between two snapshots: their username field shows the new name.
+// Every node does this as it applies the change, like any key event.
+func (s *Service) usersRenamed(ctx context.Context, old, cur *snapshot) {
+	var renamed []int64
+	for _, u := range cur.acc.Users {
+		if o := old.acc.User(u.ID); o != nil && o.Stamp == u.Stamp && o.Username != u.Username {
+			renamed = append(renamed, u.ID)
+		}
+	}
+	if len(renamed) == 0 {
+		return
+	}
+	ids, err := s.cfg.Keys.KeyIDsByUser(context.WithoutCancel(ctx))
+	if err != nil {
+		s.log.Warn("keys of renamed users", "error", err)
+		return
+	}
+	for _, uid := range renamed {
+		for _, id := range ids[uid] {
+			if k, err := s.key(context.WithoutCancel(ctx), id); err == nil && k != nil {
+				s.publishKey(k, keyward.EventChanged)
+			}
+		}
+	}
 }
 
 // reloadAll starts over from the current state when the log no longer

@@ -173,29 +173,11 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, in UserUpdate) (befo
 		before, after = old, &u
 		return tx.UpdateUser(ctx, &u)
 	})
-	if err == nil && before.Username != after.Username {
-		s.userRenamed(ctx, id)
-	}
 	// A session changing its own user's password may go on making tokens.
 	if c := keyward.CallerFrom(ctx); err == nil && c != nil && c.Session != nil && c.Session.UserID == id {
 		c.Session.TokenEpoch.Store(after.TokenEpoch)
 	}
 	return before, after, err
-}
-
-// userRenamed sends a changed event for each key of the user: their
-// username field shows the new name.
-func (s *Service) userRenamed(ctx context.Context, userID int64) {
-	ids, err := s.cfg.Keys.KeyIDsByUser(ctx)
-	if err != nil {
-		s.log.Error("keys of renamed user", "user_id", userID, "error", err)
-		return
-	}
-	for _, id := range ids[userID] {
-		if k, err := s.key(ctx, id); err == nil && k != nil {
-			s.publishKey(k, keyward.EventChanged)
-		}
-	}
 }
 
 func applyUpdate(u keyward.User, in UserUpdate) keyward.User {
