@@ -164,3 +164,13 @@ type TokenTable interface {
 	// PurgeTokens deletes the tokens past their TTL at now.
 	PurgeTokens(ctx context.Context, now time.Time) error
 }
+
+// Exclusive is implemented by stores that several nodes share: background
+// work (audit retention, pruning the change log) runs on one node at a
+// time, and a dead node's turn passes to another without operator action
+// (cluster.md 3).
+type Exclusive interface {
+	// Exclusively runs fn unless another node is running the job of that
+	// name, and reports whether it ran.
+	Exclusively(ctx context.Context, job string, fn func(context.Context) error) (bool, error)
+}

@@ -34,6 +34,13 @@ func tokenTable(s keyward.Store) keyward.TokenTable {
 	return t
 }
 
+// exclusive returns the store's way to run background work on one node at
+// a time when several nodes may share it, else nil.
+func exclusive(s keyward.Store) keyward.Exclusive {
+	e, _ := s.(keyward.Exclusive)
+	return e
+}
+
 // node returns this node's name. A default name on a listen address
 // that asks for any free port ("host:0") is made unique with a random
 // suffix, since the port is bound only after the node joins.

@@ -77,20 +77,45 @@ func (s *Service) QueryAudit(ctx context.Context, f keyward.Filter, o keyward.Qu
 	return s.cfg.Audit.QueryAudit(ctx, f, o)
 }
 
-// PruneAudit deletes records older than the retention, now and then every
-// hour until ctx ends.
+// PruneAudit deletes records older than the retention, and changes of the
+// change log older than ChangeRetention, now and then every hour until ctx
+// ends; in a cluster, one node at a time does it.
 func (s *Service) PruneAudit(ctx context.Context) {
 	for {
-		if n, err := s.cfg.Audit.PruneAudit(ctx, s.now().Add(-s.cfg.AuditRetention)); err != nil {
-			s.log.Warn("prune audit records", "error", err)
-		} else if n > 0 {
-			s.log.Info("pruned audit records", "count", n)
-		}
+		s.exclusively(ctx, "prune", s.prune)
 		select {
 		case <-ctx.Done():
 			return
 		case <-time.After(time.Hour):
 		}
+	}
+}
+
+// prune is one round of PruneAudit.
+func (s *Service) prune(ctx context.Context) error {
+	if n, err := s.cfg.Audit.PruneAudit(ctx, s.now().Add(-s.cfg.AuditRetention)); err != nil {
+		s.log.Warn("prune audit records", "error", err)
+	} else if n > 0 {
+		s.log.Info("pruned audit records", "count", n)
+	}
+	if err := s.cfg.Log.PruneChanges(ctx, time.Now().Add(-ChangeRetention)); err != nil {
+		s.log.Warn("prune the change log", "error", err)
+	}
+	return nil
+}
+
+// ChangeRetention is how long the change log keeps a change: a node behind
+// by more (it was cut off that long) reloads everything instead.
+const ChangeRetention = time.Hour
+
+// exclusively runs fn, on one node at a time in a cluster.
+func (s *Service) exclusively(ctx context.Context, job string, fn func(context.Context) error) {
+	if s.cfg.Exclusive == nil {
+		_ = fn(ctx)
+		return
+	}
+	if _, err := s.cfg.Exclusive.Exclusively(ctx, job, fn); err != nil && ctx.Err() == nil {
+		s.log.Warn("background job", "job", job, "error", err)
 	}
 }
 

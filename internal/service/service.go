@@ -36,6 +36,9 @@ type Config struct {
 	// Tokens, for a store several nodes share, is the table of tokens
 	// every node accepts; nil on one node.
 	Tokens keyward.TokenTable
+	// Exclusive, for a store several nodes share, runs background work on
+	// one node at a time; nil on one node.
+	Exclusive keyward.Exclusive
 	// RevocationMaxLag is the longest the node may go without confirming
 	// the change log before it fails closed (zero: never fails closed).
 	RevocationMaxLag time.Duration
