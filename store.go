@@ -98,3 +98,17 @@ func IsStoreFailure(err error) bool {
 		!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) &&
 		!errors.Is(err, ErrLogTruncated) && !errors.Is(err, ErrNodeNameTaken)
 }
+
+// PoolStat is the use of one of a store's connection pools, for metrics.
+type PoolStat struct {
+	Pool  string // which pool: "read", "write", "feed", "main"
+	InUse int
+	Open  int
+	Max   int
+}
+
+// PoolReporter is implemented by stores that can say how busy their
+// connection pools are (cluster.md 6: database pool use).
+type PoolReporter interface {
+	PoolStats() []PoolStat
+}

@@ -141,7 +141,7 @@ func checkOthers(t *testing.T, fams families) {
 // method is a registered name or "unknown", and no value is a username.
 func checkLabels(t *testing.T, srv *apptest.Server, fams families) {
 	t.Helper()
-	allowed := []string{"method", "outcome", "mechanism", "response_type", "credential", "result"}
+	allowed := []string{"method", "outcome", "mechanism", "response_type", "credential", "result", "pool"}
 	for name, f := range fams {
 		for _, m := range f.GetMetric() {
 			for _, l := range m.GetLabel() {

@@ -132,6 +132,9 @@ func (a *App) build(ctx context.Context) error {
 	svc.Attach(a.rpc, a.rpc.Events())
 	a.metrics.Register(metrics.Connections{Stats: a.rpc.Stats})
 	a.metrics.Register(metrics.Feed{Lag: svc.FeedLag, Confirmed: svc.Confirmed})
+	if p, ok := a.db.(keyward.PoolReporter); ok {
+		a.metrics.Register(metrics.Pools{Store: p})
+	}
 	a.http = httpserver.New(httpserver.Config{
 		RPC: a.rpc, Logger: a.log, Proxies: a.cfg.TrustedProxies, Ready: a.ready, UI: web.Handler(),
 		Metrics: a.metricsOnMain(), AllowedOrigins: a.cfg.AllowedOrigins,

@@ -149,3 +149,12 @@ func readTxOn(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) er
 }
 
 var _ keyward.Store = (*DB)(nil)
+
+// PoolStats implements keyward.PoolReporter.
+func (db *DB) PoolStats() []keyward.PoolStat {
+	stat := func(name string, p *pgxpool.Pool) keyward.PoolStat {
+		s := p.Stat()
+		return keyward.PoolStat{Pool: name, InUse: int(s.AcquiredConns()), Open: int(s.TotalConns()), Max: int(s.MaxConns())}
+	}
+	return []keyward.PoolStat{stat("main", db.pool), stat("feed", db.feed)}
+}

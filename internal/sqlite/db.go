@@ -208,3 +208,12 @@ func (db *DB) Checkpoint(ctx context.Context) error {
 	_, err := db.write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
 	return err
 }
+
+// PoolStats implements keyward.PoolReporter.
+func (db *DB) PoolStats() []keyward.PoolStat {
+	stat := func(name string, d *sql.DB) keyward.PoolStat {
+		s := d.Stats()
+		return keyward.PoolStat{Pool: name, InUse: s.InUse, Open: s.OpenConnections, Max: s.MaxOpenConnections}
+	}
+	return []keyward.PoolStat{stat("write", db.write), stat("read", db.read), stat("feed", db.feedRead)}
+}
