@@ -15,15 +15,15 @@ import (
 func (db *DB) PutToken(ctx context.Context, t keyward.TokenRecord) (err error) {
 	defer db.fail(&err)
 	_, err = db.pool.Exec(ctx, `INSERT INTO tokens (digest, parent_login, parent, ttl_ms, last_used,
-		match_origin, origin_ip, origin_unix, single_use, attrs, epoch)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		match_origin, origin_ip, origin_unix, single_use, attrs, epoch, node)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 		t.Digest[:], t.Parent.LoginID, t.Parent, t.TTL.Milliseconds(), t.LastUsed.UnixMilli(),
-		t.MatchOrigin, t.OriginIP, t.OriginUnix, t.SingleUse, t.Attrs, t.Epoch)
+		t.MatchOrigin, t.OriginIP, t.OriginUnix, t.SingleUse, t.Attrs, t.Epoch, t.Node)
 	return wrap("put token", err)
 }
 
 // tokenColumns are the columns scanToken reads.
-const tokenColumns = `parent, ttl_ms, last_used, match_origin, origin_ip, origin_unix, single_use, attrs, epoch`
+const tokenColumns = `parent, ttl_ms, last_used, match_origin, origin_ip, origin_unix, single_use, attrs, epoch, node`
 
 // TakeToken implements keyward.TokenTable: one statement, so of two nodes
 // taking a single-use token only one gets it.
@@ -40,7 +40,7 @@ func (db *DB) TakeToken(ctx context.Context, digest [32]byte, consume bool, now 
 	t := &keyward.TokenRecord{Digest: digest}
 	var ttl, last int64
 	err = db.pool.QueryRow(ctx, q, digest[:], now.UnixMilli()).Scan(&t.Parent, &ttl, &last, &t.MatchOrigin,
-		&t.OriginIP, &t.OriginUnix, &t.SingleUse, &t.Attrs, &t.Epoch)
+		&t.OriginIP, &t.OriginUnix, &t.SingleUse, &t.Attrs, &t.Epoch, &t.Node)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
@@ -51,17 +51,14 @@ func (db *DB) TakeToken(ctx context.Context, digest [32]byte, consume bool, now 
 	return t, nil
 }
 
-// DeleteToken implements keyward.TokenTable.
-func (db *DB) DeleteToken(ctx context.Context, digest [32]byte) (err error) {
+// DeleteTokens implements keyward.TokenTable.
+func (db *DB) DeleteTokens(ctx context.Context, digests [][32]byte) (err error) {
 	defer db.fail(&err)
-	_, err = db.pool.Exec(ctx, `DELETE FROM tokens WHERE digest = $1`, digest[:])
-	return wrap("delete token", err)
-}
-
-// DeleteTokensOf implements keyward.TokenTable.
-func (db *DB) DeleteTokensOf(ctx context.Context, loginID string) (err error) {
-	defer db.fail(&err)
-	_, err = db.pool.Exec(ctx, `DELETE FROM tokens WHERE parent_login = $1`, loginID)
+	ds := make([][]byte, len(digests))
+	for i := range digests {
+		ds[i] = digests[i][:]
+	}
+	_, err = db.pool.Exec(ctx, `DELETE FROM tokens WHERE digest = ANY($1)`, ds)
 	return wrap("delete tokens", err)
 }
 

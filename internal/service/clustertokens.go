@@ -49,7 +49,7 @@ func (s *Service) shareToken(ctx context.Context, id [sha256.Size]byte, t *token
 	if s.cfg.Tokens == nil {
 		return nil
 	}
-	return s.cfg.Tokens.PutToken(ctx, keyward.TokenRecord{Digest: id, Parent: tokenParent(t.parent), TTL: t.ttl,
+	return s.cfg.Tokens.PutToken(ctx, keyward.TokenRecord{Digest: id, Node: s.cfg.Node, Parent: tokenParent(t.parent), TTL: t.ttl,
 		LastUsed: t.lastUsed, MatchOrigin: t.matchOrigin, OriginIP: t.origin.IP(), OriginUnix: t.origin.Unix,
 		SingleUse: t.singleUse, Attrs: t.attrs, Epoch: t.epoch})
 }
@@ -65,8 +65,8 @@ func (s *Service) sharedToken(ctx context.Context, id [sha256.Size]byte) *token 
 		s.log.Warn("read token table", "error", err)
 		return nil
 	}
-	if rec == nil {
-		return nil
+	if rec == nil || rec.Node == s.cfg.Node {
+		return nil // a token made here and no longer in memory is gone
 	}
 	origin := keyward.Origin{Unix: rec.OriginUnix}
 	if a, err := netip.ParseAddr(rec.OriginIP); err == nil {
@@ -76,47 +76,41 @@ func (s *Service) sharedToken(ctx context.Context, id [sha256.Size]byte) *token 
 		origin: origin, singleUse: rec.SingleUse, attrs: rec.Attrs, epoch: rec.Epoch, shared: true}
 }
 
-// consumeToken takes a token for a login: from this node's tokens, and in
-// a cluster from the table too when it came from there or is single-use,
-// so that only one login in the cluster gets a single-use token.
+// consumeToken takes a token for a login: in a cluster, a single-use
+// token or one made on another node is taken from the table first (one
+// statement: only one login in the cluster gets a single-use token), then
+// a token made here from this node's memory.
 func (s *Service) consumeToken(ctx context.Context, id [sha256.Size]byte, t *token) bool {
-	if !t.shared && s.tokens.take(id, true) == nil {
-		return false
+	if s.cfg.Tokens != nil && (t.shared || t.singleUse) {
+		rec, err := s.cfg.Tokens.TakeToken(ctx, id, true, s.now())
+		if err != nil {
+			s.log.Warn("take token", "error", err)
+		}
+		if err != nil || rec == nil {
+			return false
+		}
 	}
-	if s.cfg.Tokens == nil || !(t.shared || t.singleUse) {
-		return true
-	}
-	rec, err := s.cfg.Tokens.TakeToken(ctx, id, true, s.now())
-	if err != nil {
-		s.log.Warn("take token", "error", err)
-	}
-	return err == nil && rec != nil
+	return t.shared || s.tokens.take(id, true) != nil
 }
 
-// unshareTokensOf deletes from the table the tokens sess generated here.
-func (s *Service) unshareTokensOf(sess *keyward.Session) {
-	if s.cfg.Tokens == nil || !s.tokens.generated(sess) {
-		return
-	}
+// tokensGone deletes from the table the tokens this node removed from its
+// memory (expired, dropped, ended with their session or their user), so
+// no other node takes them either.
+func (s *Service) tokensGone(ids [][sha256.Size]byte) {
 	ctx, cancel := context.WithTimeout(context.Background(), tokenWait)
 	defer cancel()
-	if err := s.cfg.Tokens.DeleteTokensOf(ctx, sess.LoginID); err != nil {
-		s.log.Warn("delete tokens of an ended session", "error", err)
+	if err := s.cfg.Tokens.DeleteTokens(ctx, ids); err != nil {
+		s.log.Warn("delete tokens", "error", err)
 	}
 }
 
-// unshareToken deletes one token from the table, in the background.
+// unshareToken deletes a token made on another node from the table, in
+// the background (a token session's connection closed).
 func (s *Service) unshareToken(id [sha256.Size]byte) {
 	if s.cfg.Tokens == nil {
 		return
 	}
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), tokenWait)
-		defer cancel()
-		if err := s.cfg.Tokens.DeleteToken(ctx, id); err != nil {
-			s.log.Warn("delete token", "error", err)
-		}
-	}()
+	go s.tokensGone([][sha256.Size]byte{id})
 }
 
 // purgeTokens deletes the table's tokens past their TTL.

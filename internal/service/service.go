@@ -99,6 +99,9 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	s := &Service{cfg: cfg, store: cfg.Store, hasher: cfg.Hasher, log: cfg.Logger, now: cfg.Now}
 	s.tokens = newTokenStore(s.now)
+	if cfg.Tokens != nil {
+		s.tokens.gone = s.tokensGone
+	}
 	s.keyCache.m = map[int64]*keyward.APIKey{}
 	if err := s.startFeed(ctx); err != nil {
 		return nil, fmt.Errorf("read change log: %w", err)

@@ -102,7 +102,6 @@ func (s *Service) GenerateToken(c *keyward.Caller, o TokenOptions) (string, erro
 	}
 	if sess.Ended() || s.snap.Load().tokenUser(&token{parent: sess, epoch: epoch}) == nil || !s.keySessionValid(sess) {
 		s.tokens.remove(id)
-		s.unshareToken(id)
 		return "", keyward.ErrNotAuthenticated
 	}
 	return text, nil
@@ -112,7 +111,6 @@ func (s *Service) GenerateToken(c *keyward.Caller, o TokenOptions) (string, erro
 // logged in with. The RPC layer calls it when a session ends by logout,
 // termination or invalidation.
 func (s *Service) SessionEnded(sess *keyward.Session) {
-	s.unshareTokensOf(sess)
 	s.tokens.removeWhere(func(t *token) bool { return t.parent == sess })
 	s.SessionClosed(sess)
 }
@@ -122,8 +120,9 @@ func (s *Service) SessionEnded(sess *keyward.Session) {
 // page reloading logs in again with one).
 func (s *Service) SessionClosed(sess *keyward.Session) {
 	if sess.Credential == keyward.CredToken {
-		s.tokens.remove(sess.TokenDigest)
-		s.unshareToken(sess.TokenDigest)
+		if !s.tokens.remove(sess.TokenDigest) {
+			s.unshareToken(sess.TokenDigest) // made on another node: not in this node's memory
+		}
 	}
 	s.idle.Delete(sess.LoginID)
 }

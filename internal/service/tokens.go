@@ -41,6 +41,22 @@ type tokenStore struct {
 	m        map[[sha256.Size]byte]*token
 	byParent map[*keyward.Session]int // live tokens per generating session
 	seq      uint64
+	// gone, if set, is told of the tokens removed (outside mu): a cluster's
+	// token table forgets them too.
+	gone    func(ids [][sha256.Size]byte)
+	pending [][sha256.Size]byte // removed under mu, not told yet
+}
+
+// tell tells gone of the tokens removed since the last call. Methods that
+// remove defer it before taking mu, so it runs after mu is released.
+func (ts *tokenStore) tell() {
+	ts.mu.Lock()
+	ids := ts.pending
+	ts.pending = nil
+	ts.mu.Unlock()
+	if len(ids) > 0 && ts.gone != nil {
+		ts.gone(ids)
+	}
 }
 
 func newTokenStore(now func() time.Time) *tokenStore {
@@ -63,6 +79,7 @@ func (ts *tokenStore) add(t *token) (string, [sha256.Size]byte) {
 	text := newToken()
 	id := tokenDigest(text)
 	t.lastUsed = ts.now()
+	defer ts.tell()
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
 	ts.seq++
@@ -95,28 +112,28 @@ func (ts *tokenStore) delete(id [sha256.Size]byte) {
 		return
 	}
 	delete(ts.m, id)
+	if ts.gone != nil {
+		ts.pending = append(ts.pending, id)
+	}
 	if ts.byParent[t.parent]--; ts.byParent[t.parent] <= 0 {
 		delete(ts.byParent, t.parent)
 	}
 }
 
-// generated reports whether parent made any token that is still here.
-func (ts *tokenStore) generated(parent *keyward.Session) bool {
+// remove destroys one token and reports whether it was here.
+func (ts *tokenStore) remove(id [sha256.Size]byte) bool {
+	defer ts.tell()
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
-	return ts.byParent[parent] > 0
-}
-
-// remove destroys one token.
-func (ts *tokenStore) remove(id [sha256.Size]byte) {
-	ts.mu.Lock()
+	_, ok := ts.m[id]
 	ts.delete(id)
-	ts.mu.Unlock()
+	return ok
 }
 
 // take returns the token if it exists and is within its idle TTL; a
 // single-use token is removed by taking it. An expired token is removed.
 func (ts *tokenStore) take(id [sha256.Size]byte, consume bool) *token {
+	defer ts.tell()
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
 	t := ts.m[id]
@@ -144,6 +161,7 @@ func (ts *tokenStore) touch(id [sha256.Size]byte) {
 
 // removeWhere destroys every token for which match is true.
 func (ts *tokenStore) removeWhere(match func(*token) bool) {
+	defer ts.tell()
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
 	for k, t := range ts.m {

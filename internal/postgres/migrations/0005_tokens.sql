@@ -2,6 +2,7 @@
 -- under the SHA-256 of their text, never the text itself.
 CREATE TABLE tokens (
     digest       bytea   PRIMARY KEY,
+    node         text    NOT NULL, -- the node that made it
     parent_login text    NOT NULL, -- the generating session's login id
     parent       jsonb   NOT NULL, -- that session (and its chain's first)
     ttl_ms       bigint  NOT NULL,
@@ -14,3 +15,4 @@ CREATE TABLE tokens (
     epoch        bigint  NOT NULL
 );
 CREATE INDEX tokens_parent ON tokens (parent_login);
+CREATE INDEX tokens_node ON tokens (node);
