@@ -53,11 +53,21 @@ type PepperStore interface {
 	PepperUsage(ctx context.Context) (map[string]int64, error)
 	// PepperChecks returns the recorded check value of each pepper id.
 	PepperChecks(ctx context.Context) (map[string]string, error)
-	// RecordPepperChecks records check values by pepper id. With first
-	// set it records them only on a database that knows no pepper yet and
-	// fails with ErrPepperRecorded otherwise, so that of two nodes
-	// starting together on an empty database only one pepper wins.
-	RecordPepperChecks(ctx context.Context, checks map[string]string, first bool) error
+	// RecordPepperChecks records check values by pepper id (a recorded
+	// value is never replaced). It reads the recorded values under the
+	// database's write lock and first hands them to check (when not nil),
+	// recording nothing if check fails: of nodes starting together, each
+	// checks its peppers against what the others recorded.
+	RecordPepperChecks(ctx context.Context, checks map[string]string, check func(stored map[string]string) error) error
+}
+
+// FirstPepper is a check for RecordPepperChecks that refuses, with
+// ErrPepperRecorded, a database that knows a pepper already.
+func FirstPepper(stored map[string]string) error {
+	if len(stored) > 0 {
+		return ErrPepperRecorded
+	}
+	return nil
 }
 
 // Store is a whole Keyward database. internal/sqlite and

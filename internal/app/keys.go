@@ -72,7 +72,17 @@ func checkPeppers(ctx context.Context, db keyward.PepperStore, ps keys.Peppers, 
 	if len(unrecorded) == 0 {
 		return nil
 	}
-	err = db.RecordPepperChecks(ctx, unrecorded, generated)
+	// Checked again under the write lock: a node starting at the same
+	// moment may have recorded its pepper since the read above.
+	err = db.RecordPepperChecks(ctx, unrecorded, func(stored map[string]string) error {
+		if generated {
+			if err := keyward.FirstPepper(stored); err != nil {
+				return err
+			}
+		}
+		_, err := ps.Compare(stored)
+		return err
+	})
 	if errors.Is(err, keyward.ErrPepperRecorded) {
 		return errors.New("another node recorded its pepper first: set KEYWARD_PEPPER or the pepper file to the cluster's pepper")
 	}

@@ -93,7 +93,7 @@ func fillSQLite(t *testing.T) *sqliteFixture {
 			t.Fatal(err)
 		}
 	}
-	if err := db.RecordPepperChecks(ctx, map[string]string{"p1": "check-1"}, true); err != nil {
+	if err := db.RecordPepperChecks(ctx, map[string]string{"p1": "check-1"}, keyward.FirstPepper); err != nil {
 		t.Fatal(err)
 	}
 	return f

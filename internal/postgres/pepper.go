@@ -6,13 +6,19 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/keyward/keyward"
 )
 
 // PepperChecks returns the check value recorded for each pepper id.
 func (db *DB) PepperChecks(ctx context.Context) (_ map[string]string, err error) {
 	defer db.fail(&err)
-	rows, err := db.pool.Query(ctx, `SELECT pepper_id, check_value FROM pepper_checks`)
+	return pepperChecks(ctx, db.pool)
+}
+
+// pepperChecks reads the recorded check values through q.
+func pepperChecks(ctx context.Context, q interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}) (map[string]string, error) {
+	rows, err := q.Query(ctx, `SELECT pepper_id, check_value FROM pepper_checks`)
 	if err != nil {
 		return nil, fmt.Errorf("read pepper checks: %w", err)
 	}
@@ -28,20 +34,19 @@ func (db *DB) PepperChecks(ctx context.Context) (_ map[string]string, err error)
 	return out, nil
 }
 
-// RecordPepperChecks stores the check values of pepper ids that have none
-// yet; a recorded value is never replaced. With first set it records them
-// only if no pepper is recorded yet (keyward.ErrPepperRecorded otherwise):
-// the write lock makes the check and the insert one step across nodes.
-func (db *DB) RecordPepperChecks(ctx context.Context, checks map[string]string, first bool) (err error) {
+// RecordPepperChecks implements keyward.PepperStore: the write lock
+// (shared by every node's writers) makes check and the insert one step
+// across nodes.
+func (db *DB) RecordPepperChecks(ctx context.Context, checks map[string]string, check func(map[string]string) error) (err error) {
 	defer db.fail(&err)
 	return db.update(ctx, func(w *wtx) error {
-		if first {
-			var known bool
-			if err := w.tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pepper_checks)`).Scan(&known); err != nil {
-				return fmt.Errorf("read pepper checks: %w", err)
+		if check != nil {
+			stored, err := pepperChecks(ctx, w.tx)
+			if err != nil {
+				return err
 			}
-			if known {
-				return keyward.ErrPepperRecorded
+			if err := check(stored); err != nil {
+				return err
 			}
 		}
 		b := &pgx.Batch{}

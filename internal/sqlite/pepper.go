@@ -4,14 +4,21 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-
-	"github.com/keyward/keyward"
 )
 
 // PepperChecks returns the check value recorded for each pepper id.
 func (db *DB) PepperChecks(ctx context.Context) (_ map[string]string, err error) {
 	defer db.fail(&err)
-	rows, err := db.read.QueryContext(ctx, `SELECT pepper_id, check_value FROM pepper_checks`)
+	return pepperChecks(ctx, db.read)
+}
+
+// rowsQueryer is a *sql.DB or *sql.Tx.
+type rowsQueryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func pepperChecks(ctx context.Context, q rowsQueryer) (map[string]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT pepper_id, check_value FROM pepper_checks`)
 	if err != nil {
 		return nil, fmt.Errorf("read pepper checks: %w", err)
 	}
@@ -27,19 +34,19 @@ func (db *DB) PepperChecks(ctx context.Context) (_ map[string]string, err error)
 	return out, rows.Err()
 }
 
-// RecordPepperChecks stores the check values of pepper ids that have none
-// yet; a recorded value is never replaced. With first set it records them
-// only if no pepper is recorded yet (keyward.ErrPepperRecorded otherwise).
-func (db *DB) RecordPepperChecks(ctx context.Context, checks map[string]string, first bool) (err error) {
+// RecordPepperChecks implements keyward.PepperStore: the write
+// transaction holds SQLite's write lock while check looks at what is
+// recorded.
+func (db *DB) RecordPepperChecks(ctx context.Context, checks map[string]string, check func(map[string]string) error) (err error) {
 	defer db.fail(&err)
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
-		if first {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pepper_checks`).Scan(&n); err != nil {
-				return fmt.Errorf("read pepper checks: %w", err)
+		if check != nil {
+			stored, err := pepperChecks(ctx, tx)
+			if err != nil {
+				return err
 			}
-			if n > 0 {
-				return keyward.ErrPepperRecorded
+			if err := check(stored); err != nil {
+				return err
 			}
 		}
 		for id, check := range checks {

@@ -177,7 +177,7 @@ func testPepperRace(t *testing.T, open Opener) {
 	var wg sync.WaitGroup
 	for i, s := range handles {
 		wg.Go(func() {
-			errs[i] = s.RecordPepperChecks(ctxFor(t), map[string]string{fmt.Sprintf("p%d", i): "check"}, true)
+			errs[i] = s.RecordPepperChecks(ctxFor(t), map[string]string{fmt.Sprintf("p%d", i): "check"}, keyward.FirstPepper)
 		})
 	}
 	wg.Wait()

@@ -35,8 +35,8 @@ func testPepperUsage(t *testing.T, s keyward.Store) {
 
 func testPepperChecks(t *testing.T, s keyward.Store) {
 	ctx := ctxFor(t)
-	must(t, s.RecordPepperChecks(ctx, map[string]string{"p1": "c1"}, false))
-	must(t, s.RecordPepperChecks(ctx, map[string]string{"p1": "other", "p2": "c2"}, false))
+	must(t, s.RecordPepperChecks(ctx, map[string]string{"p1": "c1"}, nil))
+	must(t, s.RecordPepperChecks(ctx, map[string]string{"p1": "other", "p2": "c2"}, nil))
 	checks, err := s.PepperChecks(ctx)
 	must(t, err)
 	if want := map[string]string{"p1": "c1", "p2": "c2"}; !maps.Equal(checks, want) {
@@ -46,8 +46,8 @@ func testPepperChecks(t *testing.T, s keyward.Store) {
 
 func testPepperFirst(t *testing.T, s keyward.Store) {
 	ctx := ctxFor(t)
-	must(t, s.RecordPepperChecks(ctx, map[string]string{"p1": "c1"}, true))
-	err := s.RecordPepperChecks(ctx, map[string]string{"p2": "c2"}, true)
+	must(t, s.RecordPepperChecks(ctx, map[string]string{"p1": "c1"}, keyward.FirstPepper))
+	err := s.RecordPepperChecks(ctx, map[string]string{"p2": "c2"}, keyward.FirstPepper)
 	if !errors.Is(err, keyward.ErrPepperRecorded) {
 		t.Fatalf("a second first pepper: %v, want ErrPepperRecorded", err)
 	}
