@@ -17,8 +17,9 @@ const (
 	// ChangeAccounts: users, groups or privileges changed; every node
 	// reloads the accounts.
 	ChangeAccounts ChangeKind = "accounts"
-	// ChangeSession: the session with id Session is to end, on whichever
-	// node holds it.
+	// ChangeSession: the session of connection Session is to end, on
+	// whichever node holds it; Session "*" followed by a connection id
+	// ends every session but that connection's, on every node.
 	ChangeSession ChangeKind = "session"
 )
 
@@ -60,7 +61,8 @@ type ChangeLog interface {
 	// breaks (the error says why). Wake-ups may be lost or repeated:
 	// readers still poll.
 	Listen(ctx context.Context, ready, wake func()) error
-	// AppendSessionEnd records that session id is to end.
+	// AppendSessionEnd records that the session of connection id (or, for
+	// "*<id>", every session but that connection's) is to end.
 	AppendSessionEnd(ctx context.Context, id string) error
 	// PruneChanges deletes the changes older than before, keeping the
 	// newest.

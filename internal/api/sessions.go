@@ -100,9 +100,6 @@ func (d *Handlers) sessionAdminMethods() []*rpc.Method {
 			if terminate(c, func(other *rpc.Conn) bool { return other.ID() == id }) {
 				return true, nil
 			}
-			if id == "" {
-				return false, nil // "" means every session to TerminateElsewhere
-			}
 			return d.Svc.TerminateElsewhere(ctx, id)
 		},
 	}, {
@@ -115,7 +112,7 @@ func (d *Handlers) sessionAdminMethods() []*rpc.Method {
 		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
 			terminate(c, func(other *rpc.Conn) bool { return other != c.Conn })
 			d.Svc.DropOtherTokens(c.Caller.Session)
-			if _, err := d.Svc.TerminateElsewhere(ctx, ""); err != nil {
+			if err := d.Svc.TerminateOthersEverywhere(ctx, c.Conn.ID()); err != nil {
 				return nil, err
 			}
 			return true, nil

@@ -79,3 +79,30 @@ func sessionIDs(t *testing.T, cl *apptest.Client) []string {
 	}
 	return out
 }
+
+// TestClusterItem2FreshSessions (attack finding): sessions that logged in
+// on another node since its last heartbeat are ended too, by id and by
+// terminate_other_sessions; an id in the form of the "every session but"
+// change ends nothing.
+func TestClusterItem2FreshSessions(t *testing.T) {
+	t.Parallel()
+	c := newCluster(t, 4*time.Second) // heartbeats 1 s apart: the sessions below are not registered yet
+	n1, n2 := c.start("node1"), c.start("node2")
+	logOnFailure(t, n1, n2)
+	admin1 := setupAdmin(t, n1)
+	byID := passwordSession(t, n2, apptest.AdminUser, apptest.AdminPassword, c.lag)
+	others := passwordSession(t, n2, apptest.AdminUser, apptest.AdminPassword, c.lag)
+	if got := admin1.MustResult("auth.terminate_session", "*"+currentSessionID(t, admin1)); got != false {
+		t.Fatalf("auth.terminate_session of \"*<own id>\": %v", got)
+	}
+	if r := others.Call("auth.me"); r["error"] != nil {
+		t.Fatalf("a session after terminate_session(\"*…\"): %s", apptest.String(r))
+	}
+	admin1.MustResult("auth.terminate_session", currentSessionID(t, byID))
+	byID.ExpectClose(websocket.StatusNormalClosure, "Session terminated")
+	if got := admin1.MustResult("auth.terminate_other_sessions"); got != true {
+		t.Fatalf("auth.terminate_other_sessions: %v", got)
+	}
+	others.ExpectClose(websocket.StatusNormalClosure, "Session terminated")
+	noErrors(t, n1, n2)
+}

@@ -226,6 +226,18 @@ func (s *Server) Held() []keyward.HeldSession {
 	return out
 }
 
+// TerminateAllExcept ends the session of every connection but keep's and
+// closes them as TerminateConn does.
+func (s *Server) TerminateAllExcept(keep string) {
+	for _, c := range s.Conns() {
+		if c.ID() != keep {
+			if sess := c.Session(); sess != nil {
+				c.Terminate(sess)
+			}
+		}
+	}
+}
+
 // TerminateConn ends the session of connection id and closes it with 1000
 // `Session terminated`, as auth.terminate_session does, and reports
 // whether there was one.

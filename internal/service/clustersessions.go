@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/keyward/keyward"
 )
@@ -14,6 +15,7 @@ import (
 type SessionHolder interface {
 	Held() []keyward.HeldSession
 	TerminateConn(id string) bool
+	TerminateAllExcept(keep string)
 }
 
 // holder returns the attached RPC server as a SessionHolder, if it is one.
@@ -81,33 +83,56 @@ func (s *Service) OtherNodesSessions(ctx context.Context) ([]keyward.SessionReco
 	return s.cfg.Sessions.ListSessions(ctx, s.cfg.Node, s.staleAfter())
 }
 
-// TerminateElsewhere ends sessions that other nodes hold: the one with
-// connection id, or with id "" every one. It reports whether there was
-// any, and answers once every live node has applied the ends.
+// TerminateElsewhere ends the session of connection id if another node
+// holds it, and reports whether the session table knows it there. An id
+// the table does not know (yet: sessions are registered at heartbeats) is
+// ended all the same wherever it is. It answers once every live node has
+// applied the end.
 func (s *Service) TerminateElsewhere(ctx context.Context, id string) (bool, error) {
+	if s.cfg.Sessions == nil || strings.HasPrefix(id, allExcept) {
+		return false, nil // connection ids never start so: a client's id must not end every session
+	}
 	others, err := s.OtherNodesSessions(ctx)
-	if err != nil || len(others) == 0 {
+	if err != nil {
 		return false, err
 	}
-	if id != "" {
-		i := slices.IndexFunc(others, func(r keyward.SessionRecord) bool { return r.ID == id })
-		if i < 0 {
-			return false, nil
-		}
-		others = others[i : i+1]
-	}
-	before := s.cfg.Log.LocalSeq()
-	for _, r := range others {
-		if err := s.cfg.Log.AppendSessionEnd(ctx, r.ID); err != nil {
-			return false, fmt.Errorf("terminate session: %w", err)
-		}
-	}
-	return true, s.wrote(ctx, before)
+	known := slices.ContainsFunc(others, func(r keyward.SessionRecord) bool { return r.ID == id })
+	return known, s.endSession(ctx, id)
 }
 
-// applySessionEnd ends the session of connection id if this node holds it.
-func (s *Service) applySessionEnd(id string) {
-	if h := s.holder(); h != nil {
-		h.TerminateConn(id)
+// TerminateOthersEverywhere ends every session but the one of connection
+// keep on every node of a cluster, including sessions that logged in since
+// the last heartbeat: each node ends its own.
+func (s *Service) TerminateOthersEverywhere(ctx context.Context, keep string) error {
+	if s.cfg.Sessions == nil {
+		return nil
 	}
+	return s.endSession(ctx, allExcept+keep)
+}
+
+// allExcept starts a session change that ends every session but one.
+const allExcept = "*"
+
+// endSession appends a session end to the change log and waits until
+// every live node applied it.
+func (s *Service) endSession(ctx context.Context, id string) error {
+	before := s.cfg.Log.LocalSeq()
+	if err := s.cfg.Log.AppendSessionEnd(ctx, id); err != nil {
+		return fmt.Errorf("terminate session: %w", err)
+	}
+	return s.wrote(ctx, before)
+}
+
+// applySessionEnd ends the session of connection id if this node holds
+// it, or every session but one for "*<id>".
+func (s *Service) applySessionEnd(id string) {
+	h := s.holder()
+	if h == nil {
+		return
+	}
+	if keep, ok := strings.CutPrefix(id, allExcept); ok {
+		h.TerminateAllExcept(keep)
+		return
+	}
+	h.TerminateConn(id)
 }
