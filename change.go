@@ -138,7 +138,7 @@ type TokenParent struct {
 // keeps it: under the SHA-256 of its text, never the text.
 type TokenRecord struct {
 	Digest      [32]byte
-	Node        string // the node that made it, which alone keeps it in memory too
+	Node        string // the node process that made it, which alone keeps it in memory too
 	Parent      TokenParent
 	TTL         time.Duration
 	LastUsed    time.Time

@@ -49,7 +49,7 @@ func (s *Service) shareToken(ctx context.Context, id [sha256.Size]byte, t *token
 	if s.cfg.Tokens == nil {
 		return nil
 	}
-	return s.cfg.Tokens.PutToken(ctx, keyward.TokenRecord{Digest: id, Node: s.cfg.Node, Parent: tokenParent(t.parent), TTL: t.ttl,
+	return s.cfg.Tokens.PutToken(ctx, keyward.TokenRecord{Digest: id, Node: s.instance, Parent: tokenParent(t.parent), TTL: t.ttl,
 		LastUsed: t.lastUsed, MatchOrigin: t.matchOrigin, OriginIP: t.origin.IP(), OriginUnix: t.origin.Unix,
 		SingleUse: t.singleUse, Attrs: t.attrs, Epoch: t.epoch})
 }
@@ -65,8 +65,8 @@ func (s *Service) sharedToken(ctx context.Context, id [sha256.Size]byte) *token 
 		s.log.Warn("read token table", "error", err)
 		return nil
 	}
-	if rec == nil || rec.Node == s.cfg.Node {
-		return nil // a token made here and no longer in memory is gone
+	if rec == nil || rec.Node == s.instance {
+		return nil // a token this process made and no longer holds is gone
 	}
 	origin := keyward.Origin{Unix: rec.OriginUnix}
 	if a, err := netip.ParseAddr(rec.OriginIP); err == nil {

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/keyward/keyward"
 	"github.com/keyward/keyward/internal/keys"
 	"github.com/keyward/keyward/internal/password"
@@ -71,6 +73,9 @@ type Service struct {
 	tokens   *tokenStore
 	keyCache keyCache
 	feed     feed
+	// instance names this process of the node: tokens it made are in its
+	// memory, and a restarted node takes its old ones from the table.
+	instance string
 	idle     sync.Map // login id -> *atomic.Int64: unix nanos of the last call
 	// tabled is what the session table holds of this node's sessions:
 	// connection id -> login id (syncSessions, on the Follow goroutine).
@@ -97,7 +102,8 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 	if cfg.Observer == nil {
 		cfg.Observer = nopObserver{}
 	}
-	s := &Service{cfg: cfg, store: cfg.Store, hasher: cfg.Hasher, log: cfg.Logger, now: cfg.Now}
+	s := &Service{cfg: cfg, store: cfg.Store, hasher: cfg.Hasher, log: cfg.Logger, now: cfg.Now,
+		instance: cfg.Node + "/" + uuid.NewString()}
 	s.tokens = newTokenStore(s.now)
 	if cfg.Tokens != nil {
 		s.tokens.gone = s.tokensGone

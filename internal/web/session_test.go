@@ -131,6 +131,8 @@ func TestItem10DroppedConnectionKeepsThePage(t *testing.T) {
 // was typed.
 func TestItem10ServerRestartAsksToSignInAgain(t *testing.T) {
 	t.Parallel()
+	apptest.SQLiteOnly(t, "tokens live in the server's memory; on PostgreSQL they are shared in the database "+
+		"and survive a restart, which TestConnectionLoss checks")
 	srv := apptest.MustStart(t)
 	srv.MustSetupAdmin(t)
 	u := signedIn(t, srv)
