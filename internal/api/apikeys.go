@@ -48,13 +48,13 @@ func keyVersions(params func(keyward.Version) []schema.Field, result func(keywar
 }
 
 var keyCreateSchema = schema.Object(
-	schema.Req("name", schema.String().Len(1, 200)).Doc("Unique across all keys; stored without leading and trailing white space, and must keep a non-space character."),
+	schema.Req("name", schema.String().Len(1, 200).Kept()).Doc("Unique across all keys; stored without leading and trailing white space, and must keep a non-space character."),
 	schema.Req("username", schema.String().Len(1, 0).RecordAs(service.RecordedUsername)).Doc("The owner, a user with roles."),
 	schema.Opt("expires_at", schema.DateTime().OrNull(), nil).Doc("Null: never expires."),
 ).Named("ApiKeyCreate")
 
 var keyUpdateSchema = schema.Object(
-	schema.Maybe("name", schema.String().Len(1, 200)).Doc("Stored without leading and trailing white space; must keep a non-space character."),
+	schema.Maybe("name", schema.String().Len(1, 200).Kept()).Doc("Stored without leading and trailing white space; must keep a non-space character."),
 	schema.Maybe("expires_at", schema.DateTime().OrNull()).Doc("Null clears the expiry."),
 	schema.Opt("reset", schema.Bool(), false).Doc("Issue a new secret under the same id; un-revokes the key."),
 ).Named("ApiKeyUpdate")

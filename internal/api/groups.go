@@ -126,7 +126,7 @@ func privilegeSchema(create bool) *schema.Schema {
 		webShell = schema.Req("web_shell", schema.Bool())
 	}
 	return schema.Object(
-		field("name", schema.String().Len(1, 200), nil),
+		field("name", schema.String().Len(1, 200).Kept(), nil),
 		field("local_groups", schema.List(schema.Int()), []any{}).Doc("Gids of local groups."),
 		field("ds_groups", schema.List(schema.Any()), []any{}).Doc("Directory-service groups: not provided, must be empty."),
 		field("roles", schema.List(schema.String()), []any{}),

@@ -33,7 +33,7 @@ func usernameSchema() *schema.Schema {
 
 var userCreateSchema = schema.Object(
 	schema.Req("username", usernameSchema()),
-	schema.Req("full_name", schema.String().Len(1, 200)),
+	schema.Req("full_name", schema.String().Len(1, 200).Kept()),
 	schema.Opt("password", schema.String().Len(1, 0).OrNull().Sensitive(), nil),
 	schema.Opt("password_disabled", schema.Bool(), false),
 	schema.Opt("locked", schema.Bool(), false),
@@ -45,7 +45,7 @@ var userCreateSchema = schema.Object(
 
 var userUpdateSchema = schema.Object(
 	schema.Maybe("username", usernameSchema()),
-	schema.Maybe("full_name", schema.String().Len(1, 200)),
+	schema.Maybe("full_name", schema.String().Len(1, 200).Kept()),
 	schema.Maybe("password", schema.String().Len(1, 0).Sensitive()),
 	schema.Maybe("password_disabled", schema.Bool()),
 	schema.Maybe("locked", schema.Bool()),

@@ -36,6 +36,10 @@ type Schema struct {
 	Recorded func(string) string
 
 	MinLength, MaxLength int // strings; MaxLength 0 means DefaultMaxLength
+	// Stored, for strings, marks a value the database keeps: it may not
+	// hold the NUL character, which PostgreSQL text cannot store (both back
+	// ends refuse it alike).
+	Stored bool
 	Minimum, Maximum     *int64
 	Enum                 []string
 
@@ -116,6 +120,9 @@ func Union(tag, enumName string, variants ...Variant) *Schema {
 
 // Len sets the string length bounds (max 0: DefaultMaxLength).
 func (s *Schema) Len(min, max int) *Schema { s.MinLength, s.MaxLength = min, max; return s }
+
+// Kept marks a string the database keeps (Stored).
+func (s *Schema) Kept() *Schema { s.Stored = true; return s }
 
 // Range sets inclusive integer bounds.
 func (s *Schema) Range(min, max int64) *Schema { s.Minimum, s.Maximum = &min, &max; return s }

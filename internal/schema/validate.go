@@ -77,6 +77,10 @@ func (s *Schema) validateString(attr string, v any, errs *keyward.ValidationErro
 		return nil
 	}
 	n := utf8.RuneCountInString(str)
+	if s.Stored && strings.IndexByte(str, 0) >= 0 {
+		errs.Add(attr, "String should not contain the NUL character")
+		return str
+	}
 	if n < s.MinLength {
 		errs.Add(attr, fmt.Sprintf("String should have at least %d %s", s.MinLength, plural(s.MinLength)))
 	} else if max := s.maxLength(); n > max {
