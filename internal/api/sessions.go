@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"time"
 
 	"github.com/keyward/keyward"
 	"github.com/keyward/keyward/internal/rpc"
@@ -28,10 +29,7 @@ func (d *Handlers) sessionEntries(ctx context.Context, srv *rpc.Server, current 
 	}
 	var out []map[string]any
 	for _, r := range others {
-		data := r.Data
-		if v == keyward.V25_04 {
-			data = withoutLoginIDs(data)
-		}
+		data := fromTable(r.Data, v != keyward.V25_04)
 		out = append(out, map[string]any{
 			"id": r.ID, "current": false, "internal": false, "origin": r.Origin,
 			"credentials": string(r.Credential), "credentials_data": data,
@@ -54,21 +52,30 @@ func (d *Handlers) sessionEntries(ctx context.Context, srv *rpc.Server, current 
 	return out, nil
 }
 
-// withoutLoginIDs returns credentials_data without its login ids (and its
-// parents'), as API v25.04 shows it.
-func withoutLoginIDs(data map[string]any) map[string]any {
+// fromTable returns credentials_data read back from a cluster's session
+// table as a local session shows it: login_at a date again (the table
+// keeps JSON), and without login ids unless withLoginID (v25.04 has none),
+// its parents' alike.
+func fromTable(data map[string]any, withLoginID bool) map[string]any {
 	out := make(map[string]any, len(data))
 	for k, v := range data {
-		switch {
-		case k == "login_id":
-		case k == "parent":
-			if p, ok := v.(map[string]any); ok {
-				v = withoutLoginIDs(p)
+		switch k {
+		case "login_id":
+			if !withLoginID {
+				continue
 			}
-			out[k] = v
-		default:
-			out[k] = v
+		case "login_at":
+			if s, ok := v.(string); ok {
+				if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+					v = t
+				}
+			}
+		case "parent":
+			if p, ok := v.(map[string]any); ok {
+				v = fromTable(p, withLoginID)
+			}
 		}
+		out[k] = v
 	}
 	return out
 }

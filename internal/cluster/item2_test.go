@@ -36,6 +36,13 @@ func TestClusterItem2SessionsAcrossNodes(t *testing.T) {
 				slices.Contains(listed, ids["node3"])
 		})
 	}
+	// Another node's session looks as a local one does: login_at a date.
+	for _, e := range admin1.MustResult("auth.sessions", []any{[]any{"id", "=", ids["node2"]}}).([]any) {
+		data, _ := e.(map[string]any)["credentials_data"].(map[string]any)
+		if at, _ := data["login_at"].(map[string]any); at["$date"] == nil {
+			t.Errorf("credentials_data of node 2's session on node 1: %v", data)
+		}
+	}
 	if got := admin1.MustResult("auth.terminate_session", ids["node2"]); got != true {
 		t.Fatalf("auth.terminate_session on node 1 of node 2's session: %v", got)
 	}
