@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
-
 )
 
 // PepperChecks returns the check value recorded for each pepper id.

@@ -39,9 +39,9 @@ type Schema struct {
 	// Stored, for strings, marks a value the database keeps: it may not
 	// hold the NUL character, which PostgreSQL text cannot store (both back
 	// ends refuse it alike).
-	Stored bool
-	Minimum, Maximum     *int64
-	Enum                 []string
+	Stored           bool
+	Minimum, Maximum *int64
+	Enum             []string
 
 	Items *Schema // lists
 
