@@ -69,6 +69,10 @@ var (
 	ErrRateLimited      = &Error{Errno: EBUSY, Message: "Rate Limit Exceeded"}
 	ErrMatchNotFound    = &Error{Errno: EINVAL, Message: "MatchNotFound()", Bare: true}
 	ErrInternal         = &Error{Errno: EFAULT, Message: "Internal error"}
+	// ErrUnconfirmed answers logins and session calls while the node
+	// cannot confirm credentials with the database (cluster.md 4); the
+	// session is kept.
+	ErrUnconfirmed = &Error{Errno: EFAULT, Message: "Keyward cannot confirm credentials with the database; retry shortly"}
 	// ErrPepperRecorded: another node recorded its pepper first
 	// (PepperStore.RecordPepperChecks).
 	ErrPepperRecorded = &Error{Errno: EFAULT, Message: "another pepper was recorded for this database first"}

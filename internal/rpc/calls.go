@@ -103,7 +103,9 @@ func (c *Conn) execute(req *request) {
 	var result any
 	err := c.unconfirmed(req)
 	if err == nil {
-		caller = c.refresh(ctx)
+		caller, err = c.refresh(ctx)
+	}
+	if err == nil {
 		result, err = c.call(ctx, req, caller)
 	}
 	defer caller.RunDeferred()

@@ -106,7 +106,10 @@ func (c *Conn) deliver(e keyward.Event) {
 		return
 	}
 	ctx := context.Background()
-	caller := c.refresh(ctx)
+	caller, err := c.refresh(ctx)
+	if err != nil {
+		return // the session could not be checked: no event, no unsubscribe
+	}
 	if !caller.Authenticated() {
 		c.removeSubscriptions(ids, keyward.ErrNotAuthenticated)
 		return

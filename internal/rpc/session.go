@@ -2,6 +2,7 @@ package rpc
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/coder/websocket"
@@ -31,20 +32,25 @@ type Authority interface {
 }
 
 // refresh is step 2 of a call: it ends a session that is no longer valid
-// and returns the caller for this call.
-func (c *Conn) refresh(ctx context.Context) *keyward.Caller {
+// and returns the caller for this call, or keyward.ErrUnconfirmed when the
+// session could not be checked (the store failed): the call is refused and
+// the session kept.
+func (c *Conn) refresh(ctx context.Context) (*keyward.Caller, error) {
 	caller := &keyward.Caller{ConnID: c.id, Version: c.version, Origin: c.origin}
 	s := c.Session()
 	if s == nil || c.srv.authority == nil {
-		return caller
+		return caller, nil
 	}
 	name, roles, err := c.srv.authority.Refresh(ctx, s, c.origin)
+	if errors.Is(err, keyward.ErrUnconfirmed) {
+		return caller, err
+	}
 	if err != nil {
 		c.EndSession(s, keyward.ErrNotAuthenticated)
-		return caller
+		return caller, nil
 	}
 	caller.Session, caller.Username, caller.Roles = s, name, roles
-	return caller
+	return caller, nil
 }
 
 // SetSession makes s the connection's session, replacing any other. The

@@ -144,3 +144,46 @@ func TestInsecureUseRace(t *testing.T) {
 		})
 	}
 }
+
+// failingKeys is a key store whose FindKey fails while fail is set, as a
+// database that went away would.
+type failingKeys struct {
+	keyward.KeyStore
+	fail atomic.Bool
+}
+
+func (f *failingKeys) FindKey(ctx context.Context, id int64) (*keyward.APIKey, error) {
+	if f.fail.Load() {
+		return nil, errStore
+	}
+	return f.KeyStore.FindKey(ctx, id)
+}
+
+// TestRefreshStoreDown (attack review): a key session whose key cannot be
+// read because the store failed is refused with the fail-closed error and
+// kept, not ended; once the store answers, it goes on.
+func TestRefreshStoreDown(t *testing.T) {
+	t.Parallel()
+	e := mustOpen(t)
+	_, raw := e.key("admin", "k1")
+	keys := &failingKeys{KeyStore: e.cfg.Keys}
+	cfg := e.cfg
+	cfg.Keys, cfg.Observer = keys, nil
+	other := e.newService(cfg) // another node: the key is not in its cache
+	sess, resp := other.LoginAPIKey(e.ctx, &keyward.Caller{ConnID: "c", Origin: secure}, &conn{}, "admin", raw)
+	if resp != service.Success {
+		t.Fatal(resp)
+	}
+	keys.fail.Store(true)
+	third := e.newService(cfg) // a node that never read the key
+	if _, _, err := third.Refresh(e.ctx, sess, secure); !errors.Is(err, keyward.ErrUnconfirmed) {
+		t.Fatalf("Refresh with the store down: %v, want ErrUnconfirmed", err)
+	}
+	if sess.Ended() {
+		t.Fatal("the session ended because the store failed")
+	}
+	keys.fail.Store(false)
+	if _, _, err := third.Refresh(e.ctx, sess, secure); err != nil {
+		t.Fatalf("Refresh once the store answers: %v", err)
+	}
+}

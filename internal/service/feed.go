@@ -17,7 +17,7 @@ const changeBatch = 500
 // ErrUnconfirmed is the answer to logins and to the calls of every session
 // while this node cannot confirm that it has seen every committed change
 // (cluster.md 4): it fails closed rather than honour a revoked credential.
-var ErrUnconfirmed = keyward.Errorf(keyward.EFAULT, "Keyward cannot confirm credentials with the database; retry shortly")
+var ErrUnconfirmed = keyward.ErrUnconfirmed
 
 // feed applies the store's change log to this node: the caches, the
 // sessions the changes end, and the events, exactly once each and in
@@ -62,7 +62,12 @@ func (s *Service) catchUp(ctx context.Context) error {
 	start := time.Now().UnixNano() // real time: the lag is real time, whatever the service clock
 	listening := s.feed.listening.Load()
 	for {
-		cs, err := s.cfg.Log.ChangesAfter(context.WithoutCancel(ctx), s.feed.applied.Load(), changeBatch)
+		// A read that hangs (a database that stopped answering without
+		// closing the connection) must not hold the feed: it gives up after
+		// revocation_max_lag, unconfirmed.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.readTimeout())
+		cs, err := s.cfg.Log.ChangesAfter(rctx, s.feed.applied.Load(), changeBatch)
+		cancel()
 		if errors.Is(err, keyward.ErrLogTruncated) {
 			if err = s.reloadAll(ctx); err == nil {
 				continue
@@ -181,6 +186,14 @@ func (s *Service) reloadAll(ctx context.Context) error {
 	s.reconcile(snap)
 	s.feed.applied.Store(last)
 	return nil
+}
+
+// readTimeout bounds one read of the change log.
+func (s *Service) readTimeout() time.Duration {
+	if s.cfg.RevocationMaxLag > 0 {
+		return s.cfg.RevocationMaxLag
+	}
+	return 5 * time.Second
 }
 
 // synced makes this node apply every change up to the one its own last

@@ -110,35 +110,53 @@ func (s *Service) keySessionValid(sess *keyward.Session) bool {
 	return s.keySessionValidAt(sess, s.now())
 }
 
-// keySessionValidAt is keySessionValid at a given time.
+// keySessionValidAt is keySessionValid at a given time; a key that cannot
+// be read counts as not allowing the session.
 func (s *Service) keySessionValidAt(sess *keyward.Session, now time.Time) bool {
+	valid, err := s.keySessionCheck(sess, now)
+	return valid && err == nil
+}
+
+// keySessionCheck is keySessionValidAt, telling apart a key that does not
+// allow the session from one that could not be read (the store failed):
+// a session is ended for the first only.
+func (s *Service) keySessionCheck(sess *keyward.Session, now time.Time) (bool, error) {
 	root := sess.Root()
 	if root.Credential != keyward.CredAPIKey {
-		return true
+		return true, nil
 	}
 	k, err := s.key(context.Background(), root.APIKeyID)
 	if err != nil {
-		s.log.Error("check key session", "key_id", root.APIKeyID, "error", err)
-		return false
+		s.log.Warn("check key session", "key_id", root.APIKeyID, "error", err)
+		return false, err
 	}
-	return k != nil && !k.Revoked && k.SecretGen == root.APIKeyGen && !k.Expired(now)
+	return k != nil && !k.Revoked && k.SecretGen == root.APIKeyGen && !k.Expired(now), nil
+}
+
+// keySessionEnds reports whether the key a session logged in with has
+// been found not to allow it any more (not merely unreadable).
+func (s *Service) keySessionEnds(sess *keyward.Session) bool {
+	valid, err := s.keySessionCheck(sess, s.now())
+	return !valid && err == nil
 }
 
 // endKeySessions ends the sessions (and token chains) opened with key id
 // that it no longer allows, and the tokens they generated.
 func (s *Service) endKeySessions(id int64) {
 	invalid := func(sess *keyward.Session) bool {
-		return sess.Root().Credential == keyward.CredAPIKey && sess.Root().APIKeyID == id && !s.keySessionValid(sess)
+		return sess.Root().Credential == keyward.CredAPIKey && sess.Root().APIKeyID == id && s.keySessionEnds(sess)
 	}
 	s.tokens.removeWhere(func(t *token) bool { return invalid(t.parent) })
 	s.endSessions(invalid)
 }
 
-// reconcileKeys re-checks every key session after another process changed
-// keys.
+// reconcileKeys re-checks every key session after the key cache could not
+// be kept exact (the node reloads everything). A session whose key cannot
+// be read now stays: its next call checks again, and fails closed
+// meanwhile.
 func (s *Service) reconcileKeys() {
 	s.keyCache.clear()
-	invalid := func(sess *keyward.Session) bool { return !s.keySessionValid(sess) }
+	invalid := s.keySessionEnds
 	s.tokens.removeWhere(func(t *token) bool { return invalid(t.parent) })
 	s.endSessions(invalid)
 }

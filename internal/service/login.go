@@ -148,7 +148,11 @@ func (s *Service) Refresh(_ context.Context, sess *keyward.Session, _ keyward.Or
 	snap := s.snap.Load()
 	now := s.now()
 	u := snap.sessionUser(sess)
-	if u == nil || !s.keySessionValidAt(sess, now) || s.expired(sess, now) {
+	keyValid, err := s.keySessionCheck(sess, now)
+	if err != nil && u != nil {
+		return "", 0, ErrUnconfirmed // the store failed: refuse this call, keep the session
+	}
+	if u == nil || !keyValid || s.expired(sess, now) {
 		s.SessionEnded(sess)
 		return "", 0, keyward.ErrNotAuthenticated
 	}
