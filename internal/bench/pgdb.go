@@ -2,13 +2,10 @@ package bench
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"net/url"
-	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/keyward/keyward/internal/postgres"
 )
 
 // freshDatabase creates an empty database kw_bench_<random> on the
@@ -22,36 +19,10 @@ func freshDatabase(ctx context.Context, serverURL string) (dbURL, server string,
 	if err != nil {
 		return "", "", nil, fmt.Errorf("--database: %w", err)
 	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	name := "kw_bench_" + hex.EncodeToString(b)
-	c, err := pgx.Connect(ctx, serverURL)
+	s, err := postgres.CreateScratch(ctx, serverURL, "kw_bench_")
 	if err != nil {
-		return "", "", nil, fmt.Errorf("connect to --database: %w", err)
-	}
-	defer c.Close(ctx)
-	var version string
-	if err := c.QueryRow(ctx, "SHOW server_version").Scan(&version); err != nil {
 		return "", "", nil, fmt.Errorf("--database: %w", err)
 	}
-	if _, err := c.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		return "", "", nil, fmt.Errorf("create database %s: %w", name, err)
-	}
-	drop = func() error {
-		// The run's context may be cancelled (Ctrl-C): dropping must still happen.
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		c, err := pgx.Connect(ctx, serverURL)
-		if err != nil {
-			return fmt.Errorf("drop database %s: %w", name, err)
-		}
-		defer c.Close(ctx)
-		if _, err := c.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			return fmt.Errorf("drop database %s: %w", name, err)
-		}
-		return nil
-	}
-	server = fmt.Sprintf("PostgreSQL %s at %s, database %s (created for this run, dropped after)", version, u.Host, name)
-	u.Path = "/" + name
-	return u.String(), server, drop, nil
+	server = fmt.Sprintf("PostgreSQL %s at %s, database %s (created for this run, dropped after)", s.Version, u.Host, s.Name)
+	return s.URL, server, s.Drop, nil
 }

@@ -5,17 +5,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/keyward/keyward/internal/pgtest"
 )
 
-// TestFreshDatabase checks that a run's database is created empty on the
-// server and is gone once dropped.
+// TestFreshDatabase checks that a run gets a database of its own, named
+// for the bench and described in the report (internal/postgres tests that
+// it is made empty and dropped).
 func TestFreshDatabase(t *testing.T) {
 	server := pgtest.Server(t)
-	ctx := context.Background()
-	dbURL, desc, drop, err := freshDatabase(ctx, server)
+	dbURL, desc, drop, err := freshDatabase(context.Background(), server)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,24 +22,7 @@ func TestFreshDatabase(t *testing.T) {
 	if !strings.HasPrefix(name, "kw_bench_") || !strings.Contains(desc, name) {
 		t.Fatalf("database %q, description %q", name, desc)
 	}
-	c, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Close(ctx)
 	if err := drop(); err != nil {
 		t.Fatal(err)
-	}
-	admin, err := pgx.Connect(ctx, server)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer admin.Close(ctx)
-	var exists bool
-	if err := admin.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
-		t.Fatal(err)
-	}
-	if exists {
-		t.Fatalf("database %s still exists after drop", name)
 	}
 }

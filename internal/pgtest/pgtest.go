@@ -7,14 +7,12 @@ package pgtest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net/url"
 	"os"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/keyward/keyward/internal/postgres"
 )
 
 // EnvVar names the server the PostgreSQL tests use.
@@ -43,19 +41,18 @@ func Enabled() bool { return os.Getenv(EnvVar) != "" }
 func Fresh(tb testing.TB) string {
 	tb.Helper()
 	server := Server(tb)
-	name := "kw_" + randomHex(8)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	admin, err := pgx.Connect(ctx, server)
+	s, err := postgres.CreateScratch(ctx, server, "kw_")
 	if err != nil {
-		tb.Fatalf("connect to %s: %v", EnvVar, err)
+		tb.Fatalf("%s: %v", EnvVar, err)
 	}
-	defer admin.Close(ctx)
-	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		tb.Fatalf("create database %s: %v", name, err)
-	}
-	tb.Cleanup(func() { Drop(tb, server, name) })
-	return WithDatabase(tb, server, name)
+	tb.Cleanup(func() {
+		if err := s.Drop(); err != nil {
+			tb.Errorf("%v", err)
+		}
+	})
+	return s.URL
 }
 
 // WithDatabase returns server's URL with its database name replaced.
@@ -69,34 +66,13 @@ func WithDatabase(tb testing.TB, server, name string) string {
 	return u.String()
 }
 
-// Drop drops database name, ending its connections first.
-func Drop(tb testing.TB, server, name string) {
-	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	admin, err := pgx.Connect(ctx, server)
-	if err != nil {
-		tb.Errorf("drop %s: %v", name, err)
-		return
-	}
-	defer admin.Close(ctx)
-	if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-		tb.Errorf("drop %s: %v", name, err)
-	}
-}
-
 // Admin runs sql on the test server's own database (for cutting a test
 // database off: ALTER DATABASE ... ALLOW_CONNECTIONS, pg_terminate_backend).
 func Admin(tb testing.TB, sql string, args ...any) {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	admin, err := pgx.Connect(ctx, Server(tb))
-	if err != nil {
-		tb.Fatalf("connect to %s: %v", EnvVar, err)
-	}
-	defer admin.Close(ctx)
-	if _, err := admin.Exec(ctx, sql, args...); err != nil {
+	if err := postgres.Exec(ctx, Server(tb), sql, args...); err != nil {
 		tb.Fatalf("%s: %v", sql, err)
 	}
 }
@@ -109,10 +85,4 @@ func DatabaseName(tb testing.TB, dbURL string) string {
 		tb.Fatal(err)
 	}
 	return u.Path[1:]
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }
