@@ -57,7 +57,7 @@ func (db *DB) QueryAudit(ctx context.Context, f keyward.Filter, o keyward.QueryO
 func (db *DB) PruneAudit(ctx context.Context, before time.Time) (_ int64, err error) {
 	defer db.fail(&err)
 	var n int64
-	err = db.writeTx(ctx, func(tx *sql.Tx) error {
+	err = db.plainTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM audit WHERE timestamp < ?`, before.UnixMilli())
 		if err != nil {
 			return fmt.Errorf("prune audit: %w", err)

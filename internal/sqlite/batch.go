@@ -107,7 +107,7 @@ func (db *DB) writeAudit(batch []*auditItem) error {
 		}
 	}()
 	ctx := context.Background()
-	return db.writeTx(ctx, func(tx *sql.Tx) error {
+	return db.plainTx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO audit (audit_id, message_timestamp, timestamp, address, username,
 			session, service, service_data, event, event_data, success) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 		if err != nil {

@@ -196,7 +196,7 @@ func decodeKeyRow(text string) (*keyward.APIKey, error) {
 // before before, but never the newest, and remembers how far it pruned.
 func (db *DB) PruneChanges(ctx context.Context, before time.Time) (err error) {
 	defer db.fail(&err)
-	return db.writeTx(ctx, func(tx *sql.Tx) error {
+	return db.plainTx(ctx, func(tx *sql.Tx) error {
 		var through sql.NullInt64
 		err := tx.QueryRowContext(ctx, `SELECT max(seq) FROM changes WHERE at < ?
 			AND seq < (SELECT max(seq) FROM changes)`, before.UnixMilli()).Scan(&through)

@@ -157,9 +157,11 @@ func (db *DB) fail(err *error) {
 	}
 }
 
-// migrateTx runs fn in a write transaction that does not track the change
-// log, which may not exist yet (migrations run before anyone listens).
-func (db *DB) migrateTx(ctx context.Context, fn func(*sql.Tx) error) error {
+// plainTx runs fn in a write transaction that appends no changes, so it
+// does not look at the change log: migrations (which run before the log
+// may exist) and the writes of audit records, pepper checks and pruning,
+// which would pay two reads of the log's sequence for nothing.
+func (db *DB) plainTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

@@ -70,7 +70,7 @@ func (db *DB) migrateTo(ctx context.Context, n int) error {
 		return fmt.Errorf("%s: %w: upgrade Keyward or restore a backup", db.path, err)
 	}
 	for _, m := range migrations()[:n] {
-		if err := db.migrateTx(ctx, func(tx *sql.Tx) error { return db.apply(ctx, tx, m) }); err != nil {
+		if err := db.plainTx(ctx, func(tx *sql.Tx) error { return db.apply(ctx, tx, m) }); err != nil {
 			return err
 		}
 	}
@@ -135,7 +135,7 @@ func CreateAt(ctx context.Context, path string, n int) error {
 // never miss a row. Names go to kw_fold as blobs: as text, one holding a
 // NUL would reach the function cut short.
 func (db *DB) refold(ctx context.Context) error {
-	return db.migrateTx(ctx, func(tx *sql.Tx) error {
+	return db.plainTx(ctx, func(tx *sql.Tx) error {
 		var made string
 		err := tx.QueryRowContext(ctx, `SELECT coalesce((SELECT text FROM meta_text WHERE key = 'fold_unicode'), '')`).Scan(&made)
 		if err != nil || made == unicode.Version {

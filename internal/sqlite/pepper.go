@@ -39,7 +39,7 @@ func pepperChecks(ctx context.Context, q rowsQueryer) (map[string]string, error)
 // recorded.
 func (db *DB) RecordPepperChecks(ctx context.Context, checks map[string]string, check func(map[string]string) error) (err error) {
 	defer db.fail(&err)
-	return db.writeTx(ctx, func(tx *sql.Tx) error {
+	return db.plainTx(ctx, func(tx *sql.Tx) error {
 		if check != nil {
 			stored, err := pepperChecks(ctx, tx)
 			if err != nil {
