@@ -35,6 +35,7 @@ type feed struct {
 	// told is the applied sequence the last heartbeat reported.
 	told    atomic.Int64
 	wake    chan struct{} // a buffered nudge to read the log now
+	beat    chan struct{} // a buffered nudge to write the heartbeat now
 	started int64         // when (unix nanos) the feed started
 }
 
@@ -46,7 +47,7 @@ func (s *Service) startFeed(ctx context.Context) error {
 		return err
 	}
 	s.feed.applied.Store(last)
-	s.feed.wake = make(chan struct{}, 1)
+	s.feed.wake, s.feed.beat = make(chan struct{}, 1), make(chan struct{}, 1)
 	s.feed.started = time.Now().UnixNano()
 	return nil
 }

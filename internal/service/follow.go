@@ -9,16 +9,42 @@ import (
 // (cluster.md 4): a listener wakes it at every commit anywhere, and it
 // reads the log at least every poll interval in any case, so a lost
 // notification or a dropped connection delays nothing by more than that.
-// While the listener is down the node does not count as confirmed.
+// While the listener is down the node does not count as confirmed. The
+// node's own writes (heartbeats, its sessions, sweeps) run on a goroutine
+// of their own, so a slow commit never keeps a change from being applied.
 func (s *Service) Follow(ctx context.Context, poll time.Duration) {
 	s.heartbeat(ctx)
 	go s.listen(ctx)
+	go s.beat(ctx, poll)
+	t := time.NewTicker(poll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-s.feed.wake:
+		}
+		if err := s.catchUp(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("read change log", "error", err)
+		}
+		// Beat at once when this node applied changes a writer elsewhere
+		// may be waiting for.
+		if s.feed.applied.Load() != s.feed.told.Load() {
+			s.beatNow()
+		}
+	}
+}
+
+// beat writes this node's heartbeat at every poll interval and when asked
+// (beatNow), registers its sessions at every interval, and sweeps expired
+// tokens and dead nodes' rows every minute, until ctx ends.
+func (s *Service) beat(ctx context.Context, poll time.Duration) {
 	t := time.NewTicker(poll)
 	defer t.Stop()
 	sweep := time.NewTicker(time.Minute)
 	defer sweep.Stop()
 	for {
-		fired := false
 		select {
 		case <-ctx.Done():
 			return
@@ -26,22 +52,20 @@ func (s *Service) Follow(ctx context.Context, poll time.Duration) {
 			s.tokens.sweep()
 			s.purgeSessions(ctx)
 			s.purgeTokens(ctx)
-			continue
-		case <-t.C:
-			fired = true
-		case <-s.feed.wake:
-		}
-		if err := s.catchUp(ctx); err != nil && ctx.Err() == nil {
-			s.log.Warn("read change log", "error", err)
-		}
-		// Beat at every tick, and at once when this node applied changes
-		// a writer elsewhere may be waiting for.
-		if fired || s.feed.applied.Load() != s.feed.told.Load() {
+		case <-s.feed.beat:
 			s.heartbeat(ctx)
-		}
-		if fired {
+		case <-t.C:
+			s.heartbeat(ctx)
 			s.syncSessions(ctx)
 		}
+	}
+}
+
+// beatNow asks beat for a heartbeat now.
+func (s *Service) beatNow() {
+	select {
+	case s.feed.beat <- struct{}{}:
+	default:
 	}
 }
 
