@@ -146,3 +146,30 @@ func TestFailedLoginDoesNotDelayOthers(t *testing.T) {
 		t.Fatal("the failed login was answered before its delay")
 	}
 }
+
+// TestTokenSurvivesRestart: on PostgreSQL, tokens are kept in the
+// database (a cluster's nodes share them), so one made before a restart
+// logs in after it, once; on SQLite they live in the server's memory and
+// TestItem10ServerRestartAsksToSignInAgain (internal/web) checks the
+// sign-in form instead.
+func TestTokenSurvivesRestart(t *testing.T) {
+	t.Parallel()
+	if !apptest.OnPostgres() {
+		t.Skip("tokens live in memory on SQLite; this is the PostgreSQL run's test (KEYWARD_TEST_BACKEND=postgres)")
+	}
+	srv := apptest.MustStart(t)
+	admin := srv.MustSetupAdmin(t)
+	token := admin.MustResult("auth.generate_token", 600, map[string]any{}, false, false).(string)
+	once := admin.MustResult("auth.generate_token", 600, map[string]any{}, false, true).(string)
+	addr, dir := srv.Addr, srv.DataDir
+	srv.Stop()
+	again := apptest.MustStart(t, apptest.InDir(dir), apptest.OnAddr(addr))
+	for _, tok := range []string{token, once} {
+		if got := apptest.MustDial(t, again.WSURL("current")).MustResult("auth.login_with_token", tok); got != true {
+			t.Fatalf("a token made before the restart: %v", got)
+		}
+	}
+	if got := apptest.MustDial(t, again.WSURL("current")).MustResult("auth.login_with_token", once); got != false {
+		t.Fatalf("a single-use token a second time after the restart: %v", got)
+	}
+}

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/keyward/keyward"
 )
 
@@ -34,10 +37,13 @@ func (db *DB) JoinNode(ctx context.Context, name string, stale time.Duration) (e
 // log up to applied (registering it again if its row was purged).
 func (db *DB) Heartbeat(ctx context.Context, name string, applied int64) (err error) {
 	defer db.fail(&err)
-	_, err = db.feed.Exec(ctx, `INSERT INTO nodes (name, joined_at, heartbeat, applied)
-		VALUES ($1, `+dbNow+`, `+dbNow+`, $2)
-		ON CONFLICT (name) DO UPDATE SET heartbeat = excluded.heartbeat,
-			applied = greatest(nodes.applied, excluded.applied)`, name, applied)
+	err = lightTx(ctx, db.feed, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO nodes (name, joined_at, heartbeat, applied)
+			VALUES ($1, `+dbNow+`, `+dbNow+`, $2)
+			ON CONFLICT (name) DO UPDATE SET heartbeat = excluded.heartbeat,
+				applied = greatest(nodes.applied, excluded.applied)`, name, applied)
+		return err
+	})
 	return wrap("heartbeat of node "+name, err)
 }
 
@@ -62,6 +68,27 @@ func (db *DB) NodesBehind(ctx context.Context, name string, seq int64, stale tim
 		return 0, fmt.Errorf("nodes behind: %w", err)
 	}
 	return n, nil
+}
+
+// lightTx runs fn in a transaction whose commit does not wait for the
+// write-ahead log to reach the disk (synchronous_commit off): for rows
+// that are rewritten every heartbeat anyway (a node's liveness, its
+// sessions), so that they add no disk flush for the commits that matter
+// to wait behind. A crash loses at most the last few, which the next
+// heartbeat writes again.
+func lightTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error {
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit TO OFF`); err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
 }
 
 var _ keyward.NodeStore = (*DB)(nil)

@@ -16,11 +16,11 @@ func (db *DB) PutSessions(ctx context.Context, node string, put []keyward.Sessio
 	if len(put) == 0 && len(remove) == 0 {
 		return nil
 	}
-	tx, err := db.feed.Begin(ctx)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
+	return lightTx(ctx, db.feed, func(tx pgx.Tx) error { return putSessions(ctx, tx, node, put, remove) })
+}
+
+// putSessions is PutSessions in tx.
+func putSessions(ctx context.Context, tx pgx.Tx, node string, put []keyward.SessionRecord, remove []string) error {
 	if len(remove) > 0 {
 		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE node = $1 AND id = ANY($2)`, node, remove); err != nil {
 			return fmt.Errorf("remove sessions: %w", err)
@@ -37,9 +37,6 @@ func (db *DB) PutSessions(ctx context.Context, node string, put []keyward.Sessio
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("put sessions: %w", err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
 }

@@ -132,7 +132,7 @@ func TestItem10DroppedConnectionKeepsThePage(t *testing.T) {
 func TestItem10ServerRestartAsksToSignInAgain(t *testing.T) {
 	t.Parallel()
 	apptest.SQLiteOnly(t, "tokens live in the server's memory; on PostgreSQL they are shared in the database "+
-		"and survive a restart, which TestConnectionLoss checks")
+		"and survive a restart, which TestTokenSurvivesRestart in internal/acceptance checks")
 	srv := apptest.MustStart(t)
 	srv.MustSetupAdmin(t)
 	u := signedIn(t, srv)
