@@ -3,6 +3,7 @@ package rpc
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/keyward/keyward"
 	"github.com/keyward/keyward/internal/schema"
@@ -11,20 +12,35 @@ import (
 // Hub fans events out to the connections subscribed to them. Events are
 // delivered by one goroutine in the order they were published; delivering
 // only queues a message on each connection, so a slow subscriber never
-// delays the others.
+// delays the others. A subscription gets only the events published after
+// it was made, however late the delivering goroutine gets to them.
 type Hub struct {
 	srv    *Server
 	mu     sync.Mutex
-	byName map[string]map[*Conn]int // event name -> conn -> subscriptions
-	events chan keyward.Event
+	byName map[string]map[*Conn]*subscription // event name -> conn -> its subscriptions
+	seq    atomic.Uint64                      // events published so far
+	events chan stampedEvent
 	done   chan struct{}
 	once   sync.Once
 }
 
+// subscription counts a connection's subscriptions to one event name and
+// remembers how many events had been published when the first was made.
+type subscription struct {
+	n     int
+	since uint64
+}
+
+// stampedEvent is an event with its place in the order of publication.
+type stampedEvent struct {
+	keyward.Event
+	seq uint64
+}
+
 func newHub(srv *Server) *Hub {
 	h := &Hub{
-		srv: srv, byName: map[string]map[*Conn]int{},
-		events: make(chan keyward.Event, 1024), done: make(chan struct{}),
+		srv: srv, byName: map[string]map[*Conn]*subscription{},
+		events: make(chan stampedEvent, 1024), done: make(chan struct{}),
 	}
 	go h.run()
 	return h
@@ -33,7 +49,7 @@ func newHub(srv *Server) *Hub {
 // Publish queues e for delivery. It implements keyward.Publisher.
 func (h *Hub) Publish(e keyward.Event) {
 	select {
-	case h.events <- e:
+	case h.events <- stampedEvent{Event: e, seq: h.seq.Add(1)}:
 	case <-h.done:
 	}
 }
@@ -55,16 +71,23 @@ func (h *Hub) add(c *Conn, name string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.byName[name] == nil {
-		h.byName[name] = map[*Conn]int{}
+		h.byName[name] = map[*Conn]*subscription{}
 	}
-	h.byName[name][c]++
+	s := h.byName[name][c]
+	if s == nil {
+		s = &subscription{since: h.seq.Load()}
+		h.byName[name][c] = s
+	}
+	s.n++
 }
 
 func (h *Hub) remove(c *Conn, name string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.byName[name][c]--; h.byName[name][c] <= 0 {
-		delete(h.byName[name], c)
+	if s := h.byName[name][c]; s != nil {
+		if s.n--; s.n <= 0 {
+			delete(h.byName[name], c)
+		}
 	}
 	if len(h.byName[name]) == 0 {
 		delete(h.byName, name)
@@ -72,15 +95,15 @@ func (h *Hub) remove(c *Conn, name string) {
 }
 
 // subscribers returns each connection subscribed to the collection or to
-// "*", once.
-func (h *Hub) subscribers(collection string) []*Conn {
+// "*" before event seq was published, once.
+func (h *Hub) subscribers(collection string, seq uint64) []*Conn {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	seen := map[*Conn]bool{}
 	var out []*Conn
 	for _, name := range []string{collection, "*"} {
-		for c := range h.byName[name] {
-			if !seen[c] {
+		for c, s := range h.byName[name] {
+			if s.since < seq && !seen[c] {
 				seen[c] = true
 				out = append(out, c)
 			}
@@ -89,9 +112,9 @@ func (h *Hub) subscribers(collection string) []*Conn {
 	return out
 }
 
-func (h *Hub) deliver(e keyward.Event) {
-	for _, c := range h.subscribers(e.Collection) {
-		c.deliver(e)
+func (h *Hub) deliver(e stampedEvent) {
+	for _, c := range h.subscribers(e.Collection, e.seq) {
+		c.deliver(e.Event)
 	}
 }
 
