@@ -155,7 +155,7 @@ func TestFailedLoginDoesNotDelayOthers(t *testing.T) {
 func TestTokenSurvivesRestart(t *testing.T) {
 	t.Parallel()
 	if !apptest.OnPostgres() {
-		t.Skip("tokens live in memory on SQLite; this is the PostgreSQL run's test (KEYWARD_TEST_BACKEND=postgres)")
+		t.Skip("SQLite keeps tokens in memory, so they end with a restart (TestItem10ServerRestartAsksToSignInAgain checks that); this test runs with KEYWARD_TEST_BACKEND=postgres, as CI does")
 	}
 	srv := apptest.MustStart(t)
 	admin := srv.MustSetupAdmin(t)

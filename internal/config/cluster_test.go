@@ -14,7 +14,7 @@ import (
 func TestClusterSettings(t *testing.T) {
 	host, err := os.Hostname()
 	if err != nil {
-		t.Skip("no host name:", err)
+		t.Skipf("this machine reports no host name (%v), and the default node_name is built from it: set one to run this test", err)
 	}
 	t.Run("OKDefaults", func(t *testing.T) {
 		c, err := load(t, nil, "--listen", "127.0.0.1:7123")

@@ -97,7 +97,7 @@ var screenCases = map[string]int64{"key-0001": 100, "KEY-099999": 1, "none": 0, 
 // KEYWARD_STRICT_FIGURES=1 makes a missed target fail here too.
 func TestKeysScreen100k(t *testing.T) {
 	if testing.Short() {
-		t.Skip("fills 100,000 keys")
+		t.Skip("-short: this test fills a database with 100,000 keys (about a minute); run without -short for it")
 	}
 	url := pgtest.Fresh(t)
 	db := MustOpen(t, url)

@@ -8,46 +8,11 @@ import (
 	"github.com/keyward/keyward/internal/sqlq"
 )
 
-// keyTable maps key entries onto api_keys joined with users, as SQLite's
-// does.
-func keyTable(v keyward.KeyView) *sqlq.Table {
-	hash := sqlq.Column{Name: "keyhash", Expr: "k.keyhash", Type: sqlq.Text}
-	if v.Redact {
-		hash.Expr = "'********'"
-	}
-	cols := []sqlq.Column{
-		{Name: "id", Expr: "k.id", Type: sqlq.Int},
-		{Name: "name", Expr: "k.name", Type: sqlq.Text, Fold: "k.name_fold"},
-		{Name: "username", Expr: "u.username", Type: sqlq.Text, Fold: "u.username_fold",
-			Join: &sqlq.Join{Key: "k.user_id", From: "users u", ID: "u.id"}},
-		{Name: "user_identifier", Expr: "k.user_id", Type: sqlq.Int},
-		hash,
-		{Name: "created_at", Expr: "k.created_at", Type: sqlq.DateTime},
-		{Name: "expires_at", Expr: "k.expires_at", Type: sqlq.DateTime, Nullable: true},
-		{Name: "local", Expr: "true", Type: sqlq.Bool},
-		{Name: "revoked", Expr: "k.revoked", Type: sqlq.Bool},
-		{Name: "revoked_reason", Expr: "k.revoked_reason", Type: sqlq.Text, Nullable: true},
-	}
-	return &sqlq.Table{Columns: cols, DefaultOrder: "k.id"}
-}
+// keyTable is the key query table with PostgreSQL's true.
+func keyTable(v keyward.KeyView) *sqlq.Table { return sqlq.KeyTable(v, "true") }
 
-// auditTable maps audit records onto the audit table.
-var auditTable = &sqlq.Table{
-	Columns: []sqlq.Column{
-		{Name: "audit_id", Expr: "a.audit_id", Type: sqlq.Text},
-		{Name: "message_timestamp", Expr: "a.message_timestamp", Type: sqlq.Int},
-		{Name: "timestamp", Expr: "a.timestamp", Type: sqlq.DateTime},
-		{Name: "address", Expr: "a.address", Type: sqlq.Text},
-		{Name: "username", Expr: "a.username", Type: sqlq.Text},
-		{Name: "session", Expr: "a.session", Type: sqlq.Text, Nullable: true},
-		{Name: "service", Expr: "a.service", Type: sqlq.Text},
-		{Name: "service_data", Expr: "a.service_data", Type: sqlq.JSON},
-		{Name: "event", Expr: "a.event", Type: sqlq.Text},
-		{Name: "event_data", Expr: "a.event_data", Type: sqlq.JSON},
-		{Name: "success", Expr: "a.success", Type: sqlq.Bool},
-	},
-	DefaultOrder: "a.id",
-}
+// auditTable is the audit query table.
+var auditTable = sqlq.AuditTable
 
 // QueryKeys runs an api_key.query in SQL, as the view shows keys.
 func (db *DB) QueryKeys(ctx context.Context, v keyward.KeyView, f keyward.Filter, o keyward.QueryOptions) (_ any, err error) {

@@ -139,27 +139,8 @@ func pepperUsage(ctx context.Context, db *sql.DB) (map[string]int64, error) {
 	return out, rows.Err()
 }
 
-// keyTable maps key entries onto api_keys joined with users.
-func keyTable(v keyward.KeyView) *sqlq.Table {
-	hash := sqlq.Column{Name: "keyhash", Expr: "k.keyhash", Type: sqlq.Text}
-	if v.Redact {
-		hash.Expr = "'********'"
-	}
-	cols := []sqlq.Column{
-		{Name: "id", Expr: "k.id", Type: sqlq.Int},
-		{Name: "name", Expr: "k.name", Type: sqlq.Text, Fold: "k.name_fold"},
-		{Name: "username", Expr: "u.username", Type: sqlq.Text, Fold: "u.username_fold",
-			Join: &sqlq.Join{Key: "k.user_id", From: "users u", ID: "u.id"}},
-		{Name: "user_identifier", Expr: "k.user_id", Type: sqlq.Int},
-		hash,
-		{Name: "created_at", Expr: "k.created_at", Type: sqlq.DateTime},
-		{Name: "expires_at", Expr: "k.expires_at", Type: sqlq.DateTime, Nullable: true},
-		{Name: "local", Expr: "1", Type: sqlq.Bool},
-		{Name: "revoked", Expr: "k.revoked", Type: sqlq.Bool},
-		{Name: "revoked_reason", Expr: "k.revoked_reason", Type: sqlq.Text, Nullable: true},
-	}
-	return &sqlq.Table{Columns: cols, DefaultOrder: "k.id"}
-}
+// keyTable is the key query table with SQLite's true.
+func keyTable(v keyward.KeyView) *sqlq.Table { return sqlq.KeyTable(v, "1") }
 
 // QueryKeys runs an api_key.query in SQL, as the view shows keys.
 func (db *DB) QueryKeys(ctx context.Context, v keyward.KeyView, f keyward.Filter, o keyward.QueryOptions) (_ any, err error) {

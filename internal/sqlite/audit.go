@@ -10,23 +10,8 @@ import (
 	"github.com/keyward/keyward/internal/sqlq"
 )
 
-// auditTable maps audit records onto the audit table.
-var auditTable = &sqlq.Table{
-	Columns: []sqlq.Column{
-		{Name: "audit_id", Expr: "a.audit_id", Type: sqlq.Text},
-		{Name: "message_timestamp", Expr: "a.message_timestamp", Type: sqlq.Int},
-		{Name: "timestamp", Expr: "a.timestamp", Type: sqlq.DateTime},
-		{Name: "address", Expr: "a.address", Type: sqlq.Text},
-		{Name: "username", Expr: "a.username", Type: sqlq.Text},
-		{Name: "session", Expr: "a.session", Type: sqlq.Text, Nullable: true},
-		{Name: "service", Expr: "a.service", Type: sqlq.Text},
-		{Name: "service_data", Expr: "a.service_data", Type: sqlq.JSON},
-		{Name: "event", Expr: "a.event", Type: sqlq.Text},
-		{Name: "event_data", Expr: "a.event_data", Type: sqlq.JSON},
-		{Name: "success", Expr: "a.success", Type: sqlq.Bool},
-	},
-	DefaultOrder: "a.id",
-}
+// auditTable is the audit query table.
+var auditTable = sqlq.AuditTable
 
 // AddAudit stores one audit record and returns once it is committed
 // (batched with the records of the same moment; see batch.go).
