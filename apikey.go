@@ -2,16 +2,21 @@ package keyward
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
 // APIKey is a user-linked API key as stored: never the secret, only its
 // keyed hash.
 type APIKey struct {
-	ID        int64
-	Name      string
-	UserID    int64
-	Hash      string
+	ID     int64
+	Name   string
+	UserID int64
+	Hash   string
+	// SCRAM is the key's sealed SCRAM-SHA-512 verifier
+	// (`$scram-sha512$<iterations>$<salt>$<pepper-id>$<sealed>`), "" when it
+	// has none (scram.md 9.2).
+	SCRAM     string
 	CreatedAt time.Time
 	ExpiresAt *time.Time // nil: never expires
 	Revoked   bool
@@ -21,6 +26,17 @@ type APIKey struct {
 	// SecretGen changes with every reset, so sessions opened with an older
 	// secret can tell.
 	SecretGen int64
+}
+
+// SCRAMPepperID returns the pepper id a sealed SCRAM verifier
+// `$scram-sha512$<iterations>$<salt>$<pepper-id>$<sealed>` was sealed with,
+// or "" when s has another form.
+func SCRAMPepperID(s string) string {
+	f := strings.Split(s, "$")
+	if len(f) != 6 || f[0] != "" || f[1] != "scram-sha512" {
+		return ""
+	}
+	return f[4]
 }
 
 // Expired reports whether the key's expiry has passed at now.

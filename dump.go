@@ -67,6 +67,7 @@ type DumpKey struct {
 	Name          string
 	UserID        int64
 	Hash          string
+	SCRAM         *string // the sealed SCRAM verifier; nil: none
 	CreatedAt     int64
 	ExpiresAt     *int64 // nil: never
 	Revoked       bool

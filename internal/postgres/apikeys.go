@@ -11,7 +11,7 @@ import (
 	"github.com/keyward/keyward"
 )
 
-const keyColumns = `id, name, user_id, keyhash, created_at, expires_at, revoked, coalesce(revoked_reason, ''),
+const keyColumns = `id, name, user_id, keyhash, coalesce(scram, ''), created_at, expires_at, revoked, coalesce(revoked_reason, ''),
 	coalesce(revoked_at, 0), secret_gen`
 
 // findKeySQL is on every key login; pgx prepares it once per connection
@@ -22,7 +22,7 @@ func scanKey(row pgx.Row) (*keyward.APIKey, error) {
 	k := &keyward.APIKey{}
 	var created, revokedAt int64
 	var expires *int64
-	if err := row.Scan(&k.ID, &k.Name, &k.UserID, &k.Hash, &created, &expires, &k.Revoked, &k.RevokedReason,
+	if err := row.Scan(&k.ID, &k.Name, &k.UserID, &k.Hash, &k.SCRAM, &created, &expires, &k.Revoked, &k.RevokedReason,
 		&revokedAt, &k.SecretGen); err != nil {
 		return nil, err
 	}
@@ -93,12 +93,13 @@ func keyIDs(ctx context.Context, tx pgx.Tx, userID int64) ([]int64, error) {
 	return ids, nil
 }
 
-// PepperUsage counts the keys hashed with each pepper id ("" for imported
-// PBKDF2 hashes).
+// PepperUsage counts the keyed hashes and sealed SCRAM verifiers made with
+// each pepper id ("" for imported PBKDF2 hashes).
 func (db *DB) PepperUsage(ctx context.Context) (_ map[string]int64, err error) {
 	defer db.fail(&err)
-	rows, err := db.pool.Query(ctx, `SELECT CASE WHEN keyhash LIKE '$hmac-sha256$%'
-		THEN split_part(keyhash, '$', 3) ELSE '' END AS pepper, count(*) FROM api_keys GROUP BY pepper`)
+	rows, err := db.pool.Query(ctx, `SELECT pepper, count(*) FROM (
+		SELECT CASE WHEN keyhash LIKE '$hmac-sha256$%' THEN split_part(keyhash, '$', 3) ELSE '' END AS pepper FROM api_keys
+		UNION ALL SELECT split_part(scram, '$', 5) FROM api_keys WHERE scram IS NOT NULL) p GROUP BY pepper`)
 	if err != nil {
 		return nil, fmt.Errorf("pepper usage: %w", err)
 	}

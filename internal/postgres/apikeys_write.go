@@ -48,9 +48,9 @@ func (t *keyTx) Create(ctx context.Context, k *keyward.APIKey) error {
 	if err := t.takeID(ctx, k); err != nil {
 		return err
 	}
-	_, err := t.w.tx.Exec(ctx, `INSERT INTO api_keys (id, name, name_fold, user_id, keyhash, created_at,
-		expires_at, revoked, revoked_reason, revoked_at, secret_gen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		k.ID, k.Name, query.Fold(k.Name), k.UserID, k.Hash, k.CreatedAt.UnixMilli(), millis(k.ExpiresAt), k.Revoked,
+	_, err := t.w.tx.Exec(ctx, `INSERT INTO api_keys (id, name, name_fold, user_id, keyhash, scram, created_at,
+		expires_at, revoked, revoked_reason, revoked_at, secret_gen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		k.ID, k.Name, query.Fold(k.Name), k.UserID, k.Hash, nullString(k.SCRAM), k.CreatedAt.UnixMilli(), millis(k.ExpiresAt), k.Revoked,
 		nullString(k.RevokedReason), millis(&k.RevokedAt), max(k.SecretGen, 1))
 	if err != nil {
 		return fmt.Errorf("create key: %w", err)
@@ -97,10 +97,10 @@ func (t *keyTx) IDUsed(ctx context.Context, id int64) (bool, error) {
 
 // Update writes every field of k.
 func (t *keyTx) Update(ctx context.Context, k *keyward.APIKey) error {
-	tag, err := t.w.tx.Exec(ctx, `UPDATE api_keys SET name = $1, name_fold = $2, keyhash = $3, expires_at = $4,
+	tag, err := t.w.tx.Exec(ctx, `UPDATE api_keys SET name = $1, name_fold = $2, keyhash = $3, scram = $10, expires_at = $4,
 		revoked = $5, revoked_reason = $6, revoked_at = $7, secret_gen = $8 WHERE id = $9`,
 		k.Name, query.Fold(k.Name), k.Hash, millis(k.ExpiresAt), k.Revoked, nullString(k.RevokedReason),
-		millis(&k.RevokedAt), k.SecretGen, k.ID)
+		millis(&k.RevokedAt), k.SecretGen, k.ID, nullString(k.SCRAM))
 	if err != nil {
 		return fmt.Errorf("update key %d: %w", k.ID, err)
 	}

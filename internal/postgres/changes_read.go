@@ -19,6 +19,7 @@ type keyRow struct {
 	Name          string `json:"name"`
 	UserID        int64  `json:"user_id"`
 	Hash          string `json:"keyhash"`
+	SCRAM         string `json:"scram,omitempty"`
 	CreatedAt     int64  `json:"created_at"`
 	ExpiresAt     *int64 `json:"expires_at"`
 	Revoked       bool   `json:"revoked"`
@@ -32,7 +33,7 @@ func keyJSON(k *keyward.APIKey) (any, error) {
 	if k == nil {
 		return nil, nil
 	}
-	r := keyRow{ID: k.ID, Name: k.Name, UserID: k.UserID, Hash: k.Hash, CreatedAt: k.CreatedAt.UnixMilli(),
+	r := keyRow{ID: k.ID, Name: k.Name, UserID: k.UserID, Hash: k.Hash, SCRAM: k.SCRAM, CreatedAt: k.CreatedAt.UnixMilli(),
 		Revoked: k.Revoked, RevokedReason: k.RevokedReason, SecretGen: k.SecretGen}
 	if k.ExpiresAt != nil {
 		ms := k.ExpiresAt.UnixMilli()
@@ -50,7 +51,7 @@ func keyJSON(k *keyward.APIKey) (any, error) {
 
 // key decodes a keyRow.
 func (r *keyRow) key() *keyward.APIKey {
-	k := &keyward.APIKey{ID: r.ID, Name: r.Name, UserID: r.UserID, Hash: r.Hash,
+	k := &keyward.APIKey{ID: r.ID, Name: r.Name, UserID: r.UserID, Hash: r.Hash, SCRAM: r.SCRAM,
 		CreatedAt: time.UnixMilli(r.CreatedAt).UTC(), Revoked: r.Revoked, RevokedReason: r.RevokedReason,
 		SecretGen: r.SecretGen}
 	if r.ExpiresAt != nil {

@@ -23,7 +23,7 @@ func readDump(t *testing.T, url string) *keyward.Dump {
 	collect(t, conn, &d.Privileges, `SELECT id, builtin_name, name, roles, web_shell FROM privileges ORDER BY id`)
 	collect(t, conn, &d.PrivilegeGroups, `SELECT privilege_id, position::bigint, gid FROM privilege_groups
 		ORDER BY privilege_id, position`)
-	collect(t, conn, &d.Keys, `SELECT id, name, user_id, keyhash, created_at, expires_at, revoked, revoked_reason,
+	collect(t, conn, &d.Keys, `SELECT id, name, user_id, keyhash, scram, created_at, expires_at, revoked, revoked_reason,
 		revoked_at, secret_gen FROM api_keys ORDER BY id`)
 	collect(t, conn, &d.InsecureUses, `SELECT key_id, address, first, last FROM api_key_insecure_uses ORDER BY key_id`)
 	collect(t, conn, &d.Audit, `SELECT id, audit_id, message_timestamp, timestamp, address, username, session, service,

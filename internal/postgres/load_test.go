@@ -64,7 +64,7 @@ func fillSQLite(t *testing.T) *sqliteFixture {
 	exp := at.Add(24 * time.Hour)
 	err = db.UpdateKeys(ctx, func(tx keyward.KeyTx) error {
 		ks := []*keyward.APIKey{
-			{Name: "plain", UserID: 1, Hash: "$hmac-sha256$p1$abc", CreatedAt: at, ExpiresAt: &exp},
+			{Name: "plain", UserID: 1, Hash: "$hmac-sha256$p1$abc", SCRAM: "$scram-sha512$50000$c2FsdA==$p1$c2VhbGVk", CreatedAt: at, ExpiresAt: &exp},
 			{ID: 40, Name: "truenas", UserID: 1, Hash: keys.HashPBKDF2(secret, []byte("0123456789abcdef"), keys.MinIterations), CreatedAt: at},
 			{Name: "revoked", UserID: 2, Hash: "$hmac-sha256$p1$def", CreatedAt: at, Revoked: true,
 				RevokedReason: "leaked", RevokedAt: at.Add(time.Hour), SecretGen: 4},

@@ -11,14 +11,14 @@ import (
 	"github.com/keyward/keyward/internal/sqlq"
 )
 
-const keyColumns = `id, name, user_id, keyhash, created_at, expires_at, revoked, coalesce(revoked_reason, ''),
+const keyColumns = `id, name, user_id, keyhash, coalesce(scram, ''), created_at, expires_at, revoked, coalesce(revoked_reason, ''),
 	coalesce(revoked_at, 0), secret_gen`
 
 func scanKey(row interface{ Scan(...any) error }) (*keyward.APIKey, error) {
 	k := &keyward.APIKey{}
 	var created, revokedAt int64
 	var expires sql.NullInt64
-	if err := row.Scan(&k.ID, &k.Name, &k.UserID, &k.Hash, &created, &expires, &k.Revoked, &k.RevokedReason,
+	if err := row.Scan(&k.ID, &k.Name, &k.UserID, &k.Hash, &k.SCRAM, &created, &expires, &k.Revoked, &k.RevokedReason,
 		&revokedAt, &k.SecretGen); err != nil {
 		return nil, err
 	}
@@ -105,8 +105,8 @@ func keyIDs(ctx context.Context, tx *sql.Tx, userID int64) ([]int64, error) {
 	return out, rows.Err()
 }
 
-// PepperUsage counts the keys hashed with each pepper id ("" for imported
-// PBKDF2 hashes).
+// PepperUsage counts the keyed hashes and sealed SCRAM verifiers made with
+// each pepper id ("" for imported PBKDF2 hashes).
 func (db *DB) PepperUsage(ctx context.Context) (_ map[string]int64, err error) {
 	defer db.fail(&err)
 	return pepperUsage(ctx, db.read)
@@ -121,6 +121,9 @@ func pepperUsage(ctx context.Context, db *sql.DB) (map[string]int64, error) {
 	if err != nil || n == 0 {
 		return out, err
 	}
+	if err := scramPepperUsage(ctx, db, out); err != nil {
+		return nil, err
+	}
 	rows, err := db.QueryContext(ctx, `SELECT CASE WHEN keyhash LIKE '$hmac-sha256$%'
 		THEN substr(keyhash, 14, instr(substr(keyhash, 14), '$') - 1) ELSE '' END AS pepper, count(*)
 		FROM api_keys GROUP BY pepper`)
@@ -134,9 +137,32 @@ func pepperUsage(ctx context.Context, db *sql.DB) (map[string]int64, error) {
 		if err := rows.Scan(&id, &n); err != nil {
 			return nil, err
 		}
-		out[id] = n
+		out[id] += n
 	}
 	return out, rows.Err()
+}
+
+// scramPepperUsage adds the pepper ids of the sealed SCRAM verifiers to
+// out, on a database from migration 9 on.
+func scramPepperUsage(ctx context.Context, db *sql.DB, out map[string]int64) error {
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('api_keys') WHERE name = 'scram'`).Scan(&n)
+	if err != nil || n == 0 {
+		return err
+	}
+	rows, err := db.QueryContext(ctx, `SELECT scram FROM api_keys WHERE scram IS NOT NULL`)
+	if err != nil {
+		return fmt.Errorf("pepper usage: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return err
+		}
+		out[keyward.SCRAMPepperID(v)]++
+	}
+	return rows.Err()
 }
 
 // keyTable is the key query table with SQLite's true.

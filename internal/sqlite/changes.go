@@ -164,6 +164,7 @@ type keyRow struct {
 	Name          string  `json:"name"`
 	UserID        int64   `json:"user_id"`
 	Hash          string  `json:"keyhash"`
+	SCRAM         *string `json:"scram"`
 	CreatedAt     int64   `json:"created_at"`
 	ExpiresAt     *int64  `json:"expires_at"`
 	Revoked       int64   `json:"revoked"`
@@ -182,6 +183,9 @@ func decodeKeyRow(text string) (*keyward.APIKey, error) {
 	if r.ExpiresAt != nil {
 		t := time.UnixMilli(*r.ExpiresAt).UTC()
 		k.ExpiresAt = &t
+	}
+	if r.SCRAM != nil {
+		k.SCRAM = *r.SCRAM
 	}
 	if r.RevokedReason != nil {
 		k.RevokedReason = *r.RevokedReason

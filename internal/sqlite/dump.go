@@ -125,10 +125,10 @@ func dumpPrivileges(ctx context.Context, tx *sql.Tx, d *keyward.Dump) error {
 }
 
 func dumpKeys(ctx context.Context, tx *sql.Tx, d *keyward.Dump) error {
-	err := each(ctx, tx, `SELECT id, name, user_id, keyhash, created_at, expires_at, revoked, revoked_reason,
+	err := each(ctx, tx, `SELECT id, name, user_id, keyhash, scram, created_at, expires_at, revoked, revoked_reason,
 		revoked_at, secret_gen FROM api_keys ORDER BY id`, func(r *sql.Rows) error {
 		var k keyward.DumpKey
-		err := r.Scan(&k.ID, &k.Name, &k.UserID, &k.Hash, &k.CreatedAt, &k.ExpiresAt, &k.Revoked, &k.RevokedReason,
+		err := r.Scan(&k.ID, &k.Name, &k.UserID, &k.Hash, &k.SCRAM, &k.CreatedAt, &k.ExpiresAt, &k.Revoked, &k.RevokedReason,
 			&k.RevokedAt, &k.SecretGen)
 		d.Keys = append(d.Keys, k)
 		return err

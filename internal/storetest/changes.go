@@ -44,6 +44,7 @@ func testKeyChanges(t *testing.T, s keyward.Store) {
 	u := createUser(t, s, "alice", 3000)
 	start := lastChange(t, s)
 	k := newKey(u, "ci", "p1")
+	k.SCRAM = scramOf("p1")
 	createKey(t, s, k)
 	added := *k
 	must(t, s.UpdateKeys(ctx, func(tx keyward.KeyTx) error {

@@ -16,6 +16,12 @@ func newKey(u *keyward.User, name, pepper string) *keyward.APIKey {
 		CreatedAt: time.UnixMilli(1_700_000_000_789).UTC(), ExpiresAt: &exp, SecretGen: 1}
 }
 
+// scramOf is a sealed SCRAM verifier's form under pepper (not a real one:
+// stores keep it as text).
+func scramOf(pepper string) string {
+	return "$scram-sha512$50000$AAECAwQFBgcICQoLDA0ODw==$" + pepper + "$c2VhbGVk"
+}
+
 // createKey creates k in its own transaction.
 func createKey(t *testing.T, s keyward.Store, k *keyward.APIKey) {
 	t.Helper()
@@ -32,7 +38,7 @@ func sameKey(got, want *keyward.APIKey) string {
 	}
 	expOK := (got.ExpiresAt == nil) == (want.ExpiresAt == nil) &&
 		(got.ExpiresAt == nil || got.ExpiresAt.Equal(*want.ExpiresAt))
-	if got.ID != want.ID || got.Name != want.Name || got.UserID != want.UserID || got.Hash != want.Hash ||
+	if got.ID != want.ID || got.Name != want.Name || got.UserID != want.UserID || got.Hash != want.Hash || got.SCRAM != want.SCRAM ||
 		!got.CreatedAt.Equal(want.CreatedAt) || !expOK || got.Revoked != want.Revoked ||
 		got.RevokedReason != want.RevokedReason || !got.RevokedAt.Equal(want.RevokedAt) ||
 		got.SecretGen != want.SecretGen {
@@ -78,11 +84,16 @@ func testKeyRoundTrip(t *testing.T, s keyward.Store) {
 			return fmt.Errorf("Find in a transaction = %+v, %v", found, err)
 		}
 		k.Name, k.ExpiresAt, k.SecretGen, k.Hash = "ci2", nil, 2, "$hmac-sha256$p1$bmV3"
+		k.SCRAM = scramOf("p1")
 		return tx.Update(ctx, k)
 	}))
 	got, _ = s.FindKey(ctx, k.ID)
 	if d := sameKey(got, k); d != "" {
 		t.Fatal("after update: " + d)
+	}
+	must(t, s.UpdateKeys(ctx, func(tx keyward.KeyTx) error { k.SCRAM = ""; return tx.Update(ctx, k) }))
+	if got, _ = s.FindKey(ctx, k.ID); got.SCRAM != "" {
+		t.Fatalf("SCRAM after clearing = %q", got.SCRAM)
 	}
 	if ids, err := s.KeyIDsByUser(ctx); err != nil || !slices.Equal(ids[u.ID], []int64{k.ID}) {
 		t.Errorf("KeyIDsByUser = %v, %v", ids, err)

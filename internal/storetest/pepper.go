@@ -23,12 +23,15 @@ func testPepperUsage(t *testing.T, s keyward.Store) {
 	createKey(t, s, newKey(u, "a", "p1"))
 	createKey(t, s, newKey(u, "b", "p1"))
 	createKey(t, s, newKey(u, "c", "p2"))
+	sealed := newKey(u, "e", "p2")
+	sealed.SCRAM = scramOf("p3") // counted apart: a verifier may be sealed under another pepper
+	createKey(t, s, sealed)
 	imported := newKey(u, "d", "")
 	imported.Hash = "$pbkdf2-sha256$29000$c2FsdA$aGFzaA"
 	createKey(t, s, imported)
 	usage, err := s.PepperUsage(ctx)
 	must(t, err)
-	if want := map[string]int64{"p1": 2, "p2": 1, "": 1}; !maps.Equal(usage, want) {
+	if want := map[string]int64{"p1": 2, "p2": 2, "p3": 1, "": 1}; !maps.Equal(usage, want) {
 		t.Errorf("PepperUsage = %v, want %v", usage, want)
 	}
 }
