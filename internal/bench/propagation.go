@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 
@@ -56,12 +57,19 @@ func revokeOnce(ctx context.Context, srv *server, admin *conn, name string) (tim
 	}
 	done := make(chan error, 1)
 	start := time.Now()
-	go func() { _, err := admin.call(ctx, "api_key.delete", k.ID); done <- err }()
+	var answered time.Duration
+	go func() {
+		_, err := admin.call(ctx, "api_key.delete", k.ID)
+		answered = time.Since(start)
+		done <- err
+	}()
+	calls := 0
 	for {
 		r, err := s.call(ctx, "auth.me")
 		if err != nil {
 			return 0, 0, err
 		}
+		calls++
 		if r.Error != nil && r.Error.Errno() == 207 {
 			break
 		}
@@ -70,6 +78,7 @@ func revokeOnce(ctx context.Context, srv *server, admin *conn, name string) (tim
 	if err := <-done; err != nil {
 		return 0, 0, err
 	}
+	traceRound(name, start, refused, answered, calls)
 	n, err := dial(ctx, srv.ws("current"))
 	if err != nil {
 		return 0, 0, err
@@ -79,6 +88,18 @@ func revokeOnce(ctx context.Context, srv *server, admin *conn, name string) (tim
 		return 0, 0, fmt.Errorf("login with a deleted key: %v %s", err, rt)
 	}
 	return refused, time.Since(start), nil
+}
+
+// traceRound prints a slow revocation round to stderr when
+// KEYWARD_BENCH_TRACE is set: when it began, how long until the session
+// was refused and until the delete was answered, and how many calls the
+// session made meanwhile (for finding where a tail comes from).
+func traceRound(name string, start time.Time, refused, answered time.Duration, calls int) {
+	if os.Getenv("KEYWARD_BENCH_TRACE") == "" || refused < 20*time.Millisecond {
+		return
+	}
+	fmt.Fprintf(os.Stderr, "\ntrace %s: began %s, refused after %s, delete answered after %s, %d calls\n",
+		name, start.Format("15:04:05.000"), refused.Round(time.Microsecond), answered.Round(time.Microsecond), calls)
 }
 
 // eventsCase subscribes n connections on node subsOn to api_key.query,
