@@ -210,6 +210,10 @@ type AccountTx interface {
 	// DeleteUser deletes a user with its API keys and returns the keys' ids.
 	DeleteUser(ctx context.Context, id int64) ([]int64, error)
 	CreateGroup(ctx context.Context, g *Group) error // sets g.ID
+	// UpdateGroup changes the gid and name of the group with g.ID.
+	UpdateGroup(ctx context.Context, g *Group) error
+	// DeleteGroup deletes a group and every secondary membership of it;
+	// it must be no user's primary group.
 	DeleteGroup(ctx context.Context, id int64) error
 	CreatePrivilege(ctx context.Context, p *Privilege) error // sets p.ID
 	UpdatePrivilege(ctx context.Context, p *Privilege) error

@@ -125,8 +125,16 @@ func (t *accountTx) CreateGroup(ctx context.Context, g *keyward.Group) error {
 	return nil
 }
 
+// UpdateGroup implements keyward.AccountTx.
+func (t *accountTx) UpdateGroup(ctx context.Context, g *keyward.Group) error {
+	return t.exec(ctx, "update group", `UPDATE groups SET gid = $1, name = $2 WHERE id = $3`, g.GID, g.Name, g.ID)
+}
+
 // DeleteGroup implements keyward.AccountTx.
 func (t *accountTx) DeleteGroup(ctx context.Context, id int64) error {
+	if err := t.exec(ctx, "delete group", `DELETE FROM user_groups WHERE group_id = $1`, id); err != nil {
+		return err
+	}
 	return t.exec(ctx, "delete group", `DELETE FROM groups WHERE id = $1`, id)
 }
 

@@ -121,8 +121,19 @@ func (t *accountTx) CreateGroup(ctx context.Context, g *keyward.Group) error {
 	return nil
 }
 
+// UpdateGroup implements keyward.AccountTx.
+func (t *accountTx) UpdateGroup(ctx context.Context, g *keyward.Group) error {
+	if _, err := t.tx.ExecContext(ctx, `UPDATE groups SET gid = ?, name = ? WHERE id = ?`, g.GID, g.Name, g.ID); err != nil {
+		return fmt.Errorf("update group: %w", err)
+	}
+	return nil
+}
+
 // DeleteGroup implements keyward.AccountTx.
 func (t *accountTx) DeleteGroup(ctx context.Context, id int64) error {
+	if _, err := t.tx.ExecContext(ctx, `DELETE FROM user_groups WHERE group_id = ?`, id); err != nil {
+		return fmt.Errorf("delete group: %w", err)
+	}
 	if _, err := t.tx.ExecContext(ctx, `DELETE FROM groups WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("delete group: %w", err)
 	}

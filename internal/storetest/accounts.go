@@ -34,6 +34,7 @@ func testAccounts(t *testing.T, open Opener) {
 	t.Run("GroupsAndPrivileges", func(t *testing.T) { testGroupsPrivileges(t, open(t)) })
 	t.Run("IDsNeverReused", func(t *testing.T) { testAccountIDs(t, open(t)) })
 	t.Run("ErrRolledBack", func(t *testing.T) { testAccountsRollback(t, open(t)) })
+	testGroupWrites(t, open)
 }
 
 func testUserRoundTrip(t *testing.T, s keyward.Store) {
