@@ -2,6 +2,7 @@ package keyward
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -37,6 +38,21 @@ func SCRAMPepperID(s string) string {
 		return ""
 	}
 	return f[4]
+}
+
+// SCRAMParams returns the iteration count and base64 salt of a sealed SCRAM
+// verifier (0 and "" when s is empty or has another form): they are not
+// secret, and the stores keep them apart for queries.
+func SCRAMParams(s string) (iterations int, salt string) {
+	f := strings.Split(s, "$")
+	if len(f) != 6 || f[0] != "" || f[1] != "scram-sha512" {
+		return 0, ""
+	}
+	n, err := strconv.Atoi(f[2])
+	if err != nil || n <= 0 {
+		return 0, ""
+	}
+	return n, f[3]
 }
 
 // Expired reports whether the key's expiry has passed at now.

@@ -48,9 +48,11 @@ func (t *keyTx) Create(ctx context.Context, k *keyward.APIKey) error {
 	if err := t.takeID(ctx, k); err != nil {
 		return err
 	}
-	_, err := t.w.tx.Exec(ctx, `INSERT INTO api_keys (id, name, name_fold, user_id, keyhash, scram, created_at,
-		expires_at, revoked, revoked_reason, revoked_at, secret_gen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		k.ID, k.Name, query.Fold(k.Name), k.UserID, k.Hash, nullString(k.SCRAM), k.CreatedAt.UnixMilli(), millis(k.ExpiresAt), k.Revoked,
+	iters, salt := keyward.SCRAMParams(k.SCRAM)
+	_, err := t.w.tx.Exec(ctx, `INSERT INTO api_keys (id, name, name_fold, user_id, keyhash, scram, scram_iterations,
+		scram_salt, created_at, expires_at, revoked, revoked_reason, revoked_at, secret_gen)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		k.ID, k.Name, query.Fold(k.Name), k.UserID, k.Hash, nullString(k.SCRAM), iters, salt, k.CreatedAt.UnixMilli(), millis(k.ExpiresAt), k.Revoked,
 		nullString(k.RevokedReason), millis(&k.RevokedAt), max(k.SecretGen, 1))
 	if err != nil {
 		return fmt.Errorf("create key: %w", err)
@@ -97,10 +99,11 @@ func (t *keyTx) IDUsed(ctx context.Context, id int64) (bool, error) {
 
 // Update writes every field of k.
 func (t *keyTx) Update(ctx context.Context, k *keyward.APIKey) error {
-	tag, err := t.w.tx.Exec(ctx, `UPDATE api_keys SET name = $1, name_fold = $2, keyhash = $3, scram = $10, expires_at = $4,
+	iters, salt := keyward.SCRAMParams(k.SCRAM)
+	tag, err := t.w.tx.Exec(ctx, `UPDATE api_keys SET name = $1, name_fold = $2, keyhash = $3, scram = $10, scram_iterations = $11, scram_salt = $12, expires_at = $4,
 		revoked = $5, revoked_reason = $6, revoked_at = $7, secret_gen = $8 WHERE id = $9`,
 		k.Name, query.Fold(k.Name), k.Hash, millis(k.ExpiresAt), k.Revoked, nullString(k.RevokedReason),
-		millis(&k.RevokedAt), k.SecretGen, k.ID, nullString(k.SCRAM))
+		millis(&k.RevokedAt), k.SecretGen, k.ID, nullString(k.SCRAM), iters, salt)
 	if err != nil {
 		return fmt.Errorf("update key %d: %w", k.ID, err)
 	}

@@ -135,7 +135,11 @@ func loadDumpAccounts(ctx context.Context, tx pgx.Tx, d *keyward.Dump) error {
 func loadDumpKeys(ctx context.Context, tx pgx.Tx, d *keyward.Dump) error {
 	var keys, uses, checks [][]any
 	for _, k := range d.Keys {
-		keys = append(keys, []any{k.ID, k.Name, query.Fold(k.Name), k.UserID, k.Hash, k.SCRAM, k.CreatedAt, k.ExpiresAt,
+		var iters, salt any = 0, ""
+		if k.SCRAM != nil {
+			iters, salt = keyward.SCRAMParams(*k.SCRAM)
+		}
+		keys = append(keys, []any{k.ID, k.Name, query.Fold(k.Name), k.UserID, k.Hash, k.SCRAM, iters, salt, k.CreatedAt, k.ExpiresAt,
 			k.Revoked, k.RevokedReason, k.RevokedAt, k.SecretGen})
 	}
 	for _, u := range d.InsecureUses {
@@ -145,7 +149,7 @@ func loadDumpKeys(ctx context.Context, tx pgx.Tx, d *keyward.Dump) error {
 		checks = append(checks, []any{c.PepperID, c.CheckValue, c.RecordedAt})
 	}
 	return copyRows(ctx, tx,
-		copyJob{"api_keys", []string{"id", "name", "name_fold", "user_id", "keyhash", "scram", "created_at",
+		copyJob{"api_keys", []string{"id", "name", "name_fold", "user_id", "keyhash", "scram", "scram_iterations", "scram_salt", "created_at",
 			"expires_at", "revoked", "revoked_reason", "revoked_at", "secret_gen"}, keys},
 		copyJob{"api_key_insecure_uses", []string{"key_id", "address", "first", "last"}, uses},
 		copyJob{"pepper_checks", []string{"pepper_id", "check_value", "recorded_at"}, checks},

@@ -47,9 +47,11 @@ func (t *keyTx) Create(ctx context.Context, k *keyward.APIKey) error {
 	if k.ID != 0 {
 		id = k.ID
 	}
-	res, err := t.tx.ExecContext(ctx, `INSERT INTO api_keys (id, name, name_fold, user_id, keyhash, scram, created_at,
-		expires_at, revoked, revoked_reason, revoked_at, secret_gen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, k.Name, query.Fold(k.Name), k.UserID, k.Hash, nullString(k.SCRAM), k.CreatedAt.UnixMilli(), millis(k.ExpiresAt), k.Revoked,
+	iters, salt := keyward.SCRAMParams(k.SCRAM)
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO api_keys (id, name, name_fold, user_id, keyhash, scram, scram_iterations,
+		scram_salt, created_at, expires_at, revoked, revoked_reason, revoked_at, secret_gen)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, k.Name, query.Fold(k.Name), k.UserID, k.Hash, nullString(k.SCRAM), iters, salt, k.CreatedAt.UnixMilli(), millis(k.ExpiresAt), k.Revoked,
 		nullString(k.RevokedReason), millis(&k.RevokedAt), max(k.SecretGen, 1))
 	if err != nil {
 		return fmt.Errorf("create key: %w", err)
@@ -72,9 +74,10 @@ func (t *keyTx) IDUsed(ctx context.Context, id int64) (bool, error) {
 
 // Update writes every field of k.
 func (t *keyTx) Update(ctx context.Context, k *keyward.APIKey) error {
-	_, err := t.tx.ExecContext(ctx, `UPDATE api_keys SET name = ?, name_fold = ?, keyhash = ?, scram = ?, expires_at = ?,
-		revoked = ?, revoked_reason = ?, revoked_at = ?, secret_gen = ? WHERE id = ?`,
-		k.Name, query.Fold(k.Name), k.Hash, nullString(k.SCRAM), millis(k.ExpiresAt), k.Revoked, nullString(k.RevokedReason),
+	iters, salt := keyward.SCRAMParams(k.SCRAM)
+	_, err := t.tx.ExecContext(ctx, `UPDATE api_keys SET name = ?, name_fold = ?, keyhash = ?, scram = ?, scram_iterations = ?,
+		scram_salt = ?, expires_at = ?, revoked = ?, revoked_reason = ?, revoked_at = ?, secret_gen = ? WHERE id = ?`,
+		k.Name, query.Fold(k.Name), k.Hash, nullString(k.SCRAM), iters, salt, millis(k.ExpiresAt), k.Revoked, nullString(k.RevokedReason),
 		millis(&k.RevokedAt), k.SecretGen, k.ID)
 	if err != nil {
 		return fmt.Errorf("update key %d: %w", k.ID, err)

@@ -1,7 +1,11 @@
 -- SCRAM-SHA-512 verifiers (scram.md 9.2): next to the keyed hash, a key may
 -- hold its StoredKey and ServerKey sealed under the pepper, or nothing. The
--- change triggers carry it, so every node's key cache has it.
+-- change triggers carry it, so every node's key cache has it. Its
+-- iteration count and salt (not secret: they travel in every server-first)
+-- are kept apart too, for api_key.query on v26.0.0 (scram.md 9.5).
 ALTER TABLE api_keys ADD COLUMN scram TEXT;
+ALTER TABLE api_keys ADD COLUMN scram_iterations INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE api_keys ADD COLUMN scram_salt TEXT NOT NULL DEFAULT '';
 
 DROP TRIGGER api_keys_insert_change;
 DROP TRIGGER api_keys_update_change;
