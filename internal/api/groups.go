@@ -61,7 +61,7 @@ func groupEntries(acc *keyward.Accounts) []map[string]any {
 
 func (d *Handlers) groupMethods() []*rpc.Method {
 	read := []keyward.Role{keyward.AccountRead}
-	return []*rpc.Method{{
+	return append([]*rpc.Method{{
 		Name: "group.query", Summary: "Query groups.", Description: "Queries local groups (query method).",
 		Params: queryParams(keyward.Current), Versions: queryVersions(), Query: true,
 		Result: listResult(groupEntry), Roles: read,
@@ -74,7 +74,7 @@ func (d *Handlers) groupMethods() []*rpc.Method {
 		Handler: func(_ context.Context, c *rpc.Call) (any, error) {
 			return getInstance("Group", groupEntries(d.Svc.Accounts()), c.Params[0].(int64), c.Params[1])
 		},
-	}}
+	}}, d.groupWriteMethods()...)
 }
 
 var privilegeEntry = schema.Object(
