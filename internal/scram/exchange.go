@@ -111,7 +111,7 @@ func (x *Exchange) Verify(cf ClientFinal, v Verifier) (serverFinal string, err e
 	}
 	authMessage := x.bare + "," + x.serverFirst + "," + cf.WithoutProof
 	clientKey := hmacSHA512(v.StoredKey, authMessage) // ClientSignature
-	subtle.XORBytes(clientKey, clientKey, cf.Proof)    // ClientKey = ClientProof XOR ClientSignature
+	subtle.XORBytes(clientKey, clientKey, cf.Proof)   // ClientKey = ClientProof XOR ClientSignature
 	stored := sha512.Sum512(clientKey)
 	if subtle.ConstantTimeCompare(stored[:], v.StoredKey) != 1 {
 		return "", ErrProof
