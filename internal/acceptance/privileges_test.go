@@ -56,35 +56,65 @@ func TestPrivilegeRolesApplyToOpenSessions(t *testing.T) {
 	})
 }
 
+// TestLastAdministratorProtection: the last local administrator cannot
+// be deleted (-32001 EACCES), lose password login or be locked (-32602 at
+// the field, as TrueNAS 25.10.6), or leave the administrators' groups; and
+// no user may delete their own account (accounts.md 5.3).
 func TestLastAdministratorProtection(t *testing.T) {
 	t.Parallel()
 	srv := apptest.MustStart(t)
 	admin := srv.MustSetupAdmin(t)
 	me := admin.MustResult("user.query", []any{[]any{"username", "=", "admin"}}, map[string]any{"get": true}).(map[string]any)
 	id := me["id"]
+	apptest.MustUserWithRoles(t, admin, "ops", "pw-ops", "ACCOUNT_WRITE", "READONLY_ADMIN")
+	ops := apptest.MustDial(t, srv.WSURL("current"))
+	ops.MustLogin("ops", "pw-ops")
 	const tail = " no password-enabled local user will have built-in privilege 'Local Administrator'."
 	for _, tc := range []struct {
-		name   string
-		call   func() map[string]any
-		reason string
+		name        string
+		call        func() map[string]any
+		code, errno int64
+		reason      string
 	}{
-		{"ErrDelete", func() map[string]any { return admin.Call("user.delete", id) },
+		{"ErrDelete", func() map[string]any { return ops.Call("user.delete", id) }, -32001, 13,
 			"[EACCES] After deleting this user no local user will have built-in privilege 'Local Administrator'."},
+		{"ErrDeleteSelf", func() map[string]any { return admin.Call("user.delete", id) }, -32001, 22,
+			"[EINVAL] Cannot delete the currently active user"},
 		{"ErrDisablePassword", func() map[string]any { return admin.Call("user.update", id, map[string]any{"password_disabled": true}) },
-			"[EACCES] After disabling password for this user" + tail},
+			-32602, 22, "[EINVAL] user_update.password_disabled: After disabling password for this user" + tail + "\n"},
 		{"ErrLock", func() map[string]any { return admin.Call("user.update", id, map[string]any{"locked": true}) },
-			"[EACCES] After locking this user" + tail},
+			-32602, 22, "[EINVAL] user_update.locked: After locking this user no local users will have FULL_ADMIN role\n"},
+		{"ErrLockAndDisablePassword", func() map[string]any {
+			return ops.Call("user.update", id, map[string]any{"locked": true, "password_disabled": true})
+		}, -32602, 22, "[EINVAL] user_update.password_disabled: After disabling password for this user" + tail + "\n" +
+			"[EINVAL] user_update.locked: After locking this user no local users will have FULL_ADMIN role\n"},
 		{"ErrLeaveAdmins", func() map[string]any { return admin.Call("user.update", id, map[string]any{"groups": []any{}}) },
-			"[EACCES] After this change" + tail},
-		{"ErrDeleteBuiltinPrivilege", func() map[string]any { return admin.Call("privilege.delete", 1) },
+			-32602, 22, "[EINVAL] user_update.groups: After this change" + tail + "\n"},
+		{"ErrDeleteBuiltinPrivilege", func() map[string]any { return admin.Call("privilege.delete", 1) }, -32001, 1,
 			"[EPERM] Unable to delete built-in privilege"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if r := tc.call(); apptest.Reason(r) != tc.reason {
+			r := tc.call()
+			if apptest.Code(r) != tc.code || apptest.Errno(r) != tc.errno || apptest.Reason(r) != tc.reason {
 				t.Fatalf("got %s", apptest.String(r))
 			}
 		})
 	}
+	t.Run("OKStillAdministrator", func(t *testing.T) {
+		if admin.MustResult("user.has_local_administrator_set_up") != true {
+			t.Fatal("the administrator is gone")
+		}
+		admin.MustResult("auth.me")
+	})
+	t.Run("OKDeleteAnother", func(t *testing.T) {
+		opsID := admin.MustResult("user.query", []any{[]any{"username", "=", "ops"}}, map[string]any{"get": true}).(map[string]any)["id"]
+		if apptest.Code(ops.Call("user.delete", opsID)) != -32001 {
+			t.Fatal("ops deleted their own account")
+		}
+		if got := admin.MustResult("user.delete", opsID); got != opsID {
+			t.Fatalf("user.delete returned %v", got)
+		}
+	})
 }
 
 func TestPrivilegeValidation(t *testing.T) {

@@ -35,11 +35,13 @@ func (d *Handlers) userDeleteMethod(roles []keyward.Role) *rpc.Method {
 	return &rpc.Method{
 		Name: "user.delete", Summary: "Delete a user.",
 		Description: "Deletes a user, its sessions and all its API keys; with `delete_group` (the default) also its " +
-			"primary group when no other user or privilege uses it. Returns the deleted id.",
+			"primary group when no other user or privilege uses it. Returns the deleted id. A user may not delete " +
+			"their own account, nor the last local administrator.",
 		Params: []schema.Field{schema.Req("id", schema.Int()),
 			schema.Opt("options", schema.Object(schema.Opt("delete_group", schema.Bool(), true)), map[string]any{"delete_group": true})},
 		Result: schema.Int(), Roles: roles,
-		Audit: auditName("Delete user", d.userName),
+		Audit:  auditName("Delete user", d.userName),
+		Errors: []rpc.ErrorDoc{{Code: rpc.CodeCallError, Errno: keyward.EINVAL, Message: service.ErrDeleteSelf.Reason()}},
 		Handler: func(ctx context.Context, c *rpc.Call) (any, error) {
 			id := c.Params[0].(int64)
 			deleteGroup := c.Params[1].(map[string]any)["delete_group"].(bool)

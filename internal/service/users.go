@@ -167,9 +167,6 @@ func (s *Service) UpdateUser(ctx context.Context, id int64, in UserUpdate) (befo
 		if in.Password.Set || (u.PasswordDisabled && !old.PasswordDisabled) {
 			u.TokenEpoch = old.TokenEpoch + 1 // the user's tokens stop logging in
 		}
-		if err := protectAdmin(acc, &u, in); err != nil {
-			return err
-		}
 		before, after = old, &u
 		return tx.UpdateUser(ctx, &u)
 	})
@@ -217,23 +214,42 @@ func validateUpdate(acc *keyward.Accounts, old, u *keyward.User, in UserUpdate) 
 	if in.Groups.Set {
 		checkGroups(acc, v, "user_update.groups", in.Groups.Value)
 	}
+	protectAdmin(acc, old, u, in, v)
 	return v.Err()
 }
 
-// protectAdmin refuses a change that would leave no local administrator
-// (accounts.md 5.3), checked on the accounts as they would be after it.
-func protectAdmin(acc *keyward.Accounts, u *keyward.User, in UserUpdate) error {
+// protectAdmin adds to v the refusals of a change that would leave no
+// local administrator (accounts.md 5.3, as TrueNAS 25.10.6): disabling
+// the password or locking the last one is refused at its own attribute,
+// any other way of getting there (leaving the administrators' groups) at
+// user_update.groups. Each is checked on the accounts as they would be
+// after it.
+func protectAdmin(acc *keyward.Accounts, old, u *keyward.User, in UserUpdate, v *keyward.ValidationError) {
 	if !acc.HasLocalAdministrator() || withUser(acc, u).HasLocalAdministrator() {
-		return nil
+		return
 	}
-	const tail = " no password-enabled local user will have built-in privilege 'Local Administrator'."
-	switch {
-	case in.PasswordDisabled.Set && u.PasswordDisabled:
-		return keyward.Errorf(keyward.EACCES, "After disabling password for this user%s", tail)
-	case in.Locked.Set && u.Locked:
-		return keyward.Errorf(keyward.EACCES, "After locking this user%s", tail)
+	refused := false
+	if in.PasswordDisabled.Set && u.PasswordDisabled {
+		only := *old
+		only.PasswordDisabled = true
+		if !withUser(acc, &only).HasLocalAdministrator() {
+			v.Add("user_update.password_disabled", "After disabling password for this user no password-enabled "+
+				"local user will have built-in privilege 'Local Administrator'.")
+			refused = true
+		}
 	}
-	return keyward.Errorf(keyward.EACCES, "After this change%s", tail)
+	if in.Locked.Set && u.Locked {
+		only := *old
+		only.Locked = true
+		if !withUser(acc, &only).HasLocalAdministrator() {
+			v.Add("user_update.locked", "After locking this user no local users will have FULL_ADMIN role")
+			refused = true
+		}
+	}
+	if !refused {
+		v.Add("user_update.groups", "After this change no password-enabled local user will have built-in "+
+			"privilege 'Local Administrator'.")
+	}
 }
 
 // withUser returns a copy of acc with u replacing the user of the same id.
@@ -256,6 +272,10 @@ func without(acc *keyward.Accounts, id int64) *keyward.Accounts {
 	return &out
 }
 
+// ErrDeleteSelf refuses user.delete of the caller's own account, as
+// TrueNAS does (accounts.md 5.3).
+var ErrDeleteSelf = keyward.Errorf(keyward.EINVAL, "Cannot delete the currently active user")
+
 // DeleteUser runs user.delete and returns the deleted user. The user's
 // API keys go with it; with deleteGroup, so does its primary group when no
 // other user and no privilege uses it.
@@ -267,6 +287,9 @@ func (s *Service) DeleteUser(ctx context.Context, id int64, deleteGroup bool) (*
 		u := acc.User(id)
 		if u == nil {
 			return keyward.NotFound("User", id)
+		}
+		if c := keyward.CallerFrom(ctx); c != nil && c.Session != nil && c.Session.UserID == u.ID {
+			return ErrDeleteSelf
 		}
 		if acc.HasLocalAdministrator() && !without(acc, id).HasLocalAdministrator() {
 			return keyward.Errorf(keyward.EACCES, "After deleting this user no local user will have built-in privilege 'Local Administrator'.")

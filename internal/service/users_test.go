@@ -109,11 +109,11 @@ func TestUpdateUser(t *testing.T) {
 		{name: "ErrGroupsMissing", id: alice.ID, in: service.UserUpdate{Groups: keyward.Opt[[]int64]{Set: true, Value: []int64{999}}},
 			attr: "user_update.groups.0", text: "Group 999 does not exist."},
 		{name: "ErrLockAdmin", id: e.admin.ID, in: service.UserUpdate{Locked: set(true)},
-			errno: keyward.EACCES, text: "After locking this user" + tail},
+			attr: "user_update.locked", text: "After locking this user no local users will have FULL_ADMIN role"},
 		{name: "ErrDisableAdminPassword", id: e.admin.ID, in: service.UserUpdate{PasswordDisabled: set(true)},
-			errno: keyward.EACCES, text: "After disabling password for this user" + tail},
+			attr: "user_update.password_disabled", text: "After disabling password for this user" + tail},
 		{name: "ErrAdminLeavesGroup", id: e.admin.ID, in: service.UserUpdate{Groups: keyward.Opt[[]int64]{Set: true}},
-			errno: keyward.EACCES, text: "After this change" + tail},
+			attr: "user_update.groups", text: "After this change" + tail},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,6 +125,25 @@ func TestUpdateUser(t *testing.T) {
 			wantInvalid(t, err, tt.attr, tt.text)
 		})
 	}
+	t.Run("ErrLockAndDisableAdmin", func(t *testing.T) {
+		// Both refusals, with the other validation, in one answer (as TrueNAS collects them).
+		_, _, err := e.svc.UpdateUser(e.ctx, e.admin.ID, service.UserUpdate{Locked: set(true), PasswordDisabled: set(true),
+			Group: keyward.Opt[int64]{Set: true, Value: 999}})
+		var ve *keyward.ValidationError
+		if !errors.As(err, &ve) {
+			t.Fatalf("error = %v, want a validation error", err)
+		}
+		var attrs []string
+		for _, f := range ve.Fields {
+			if f.Errno != keyward.EINVAL && f.Errno != keyward.ENOENT {
+				t.Errorf("%s: errno %s", f.Attr, f.Errno.Name())
+			}
+			attrs = append(attrs, f.Attr)
+		}
+		if want := []string{"user_update.group", "user_update.password_disabled", "user_update.locked"}; !slices.Equal(attrs, want) {
+			t.Fatalf("attributes %v, want %v", attrs, want)
+		}
+	})
 	t.Run("OKLockAdminWithAnother", func(t *testing.T) {
 		builtin := e.svc.Accounts().GroupByGID(544).ID
 		update(e, alice.ID, service.UserUpdate{Groups: keyward.Opt[[]int64]{Set: true, Value: []int64{builtin}}})
@@ -163,6 +182,18 @@ func TestDeleteUser(t *testing.T) {
 	t.Run("ErrLastAdmin", func(t *testing.T) {
 		_, err := e.svc.DeleteUser(e.ctx, e.admin.ID, false)
 		wantErrno(t, err, keyward.EACCES, "After deleting this user no local user will have built-in privilege 'Local Administrator'.")
+	})
+	t.Run("ErrSelf", func(t *testing.T) {
+		u := e.user("self", "READONLY_ADMIN")
+		ctx := keyward.NewContext(e.ctx, &keyward.Caller{Session: &keyward.Session{UserID: u.ID, UserStamp: u.Stamp}})
+		_, err := e.svc.DeleteUser(ctx, u.ID, false)
+		if !errors.Is(err, service.ErrDeleteSelf) {
+			t.Fatalf("error = %v, want ErrDeleteSelf", err)
+		}
+		wantErrno(t, err, keyward.EINVAL, "Cannot delete the currently active user")
+		if e.svc.Accounts().User(u.ID) == nil {
+			t.Fatal("the user was deleted")
+		}
 	})
 	tests := []struct {
 		name        string
