@@ -6,6 +6,7 @@ package client
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -38,6 +39,7 @@ func (e *Error) Error() string {
 // Client is one connection.
 type Client struct {
 	ws     *websocket.Conn
+	tls    *tls.ConnectionState
 	nextID atomic.Int64
 	mu     sync.Mutex
 	wait   map[string]chan response
@@ -57,16 +59,20 @@ type response struct {
 
 // Dial connects to a WebSocket URL such as ws://127.0.0.1:6000/api/current.
 func Dial(ctx context.Context, url string, opts *websocket.DialOptions) (*Client, error) {
-	ws, _, err := websocket.Dial(ctx, url, opts)
+	ws, resp, err := websocket.Dial(ctx, url, opts)
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", url, err)
 	}
 	ws.SetReadLimit(64 << 20)
-	c := &Client{ws: ws, wait: map[string]chan response{}, Notifications: make(chan json.RawMessage, 1024),
+	c := &Client{ws: ws, tls: resp.TLS, wait: map[string]chan response{}, Notifications: make(chan json.RawMessage, 1024),
 		done: make(chan struct{})}
 	go c.read()
 	return c, nil
 }
+
+// TLS returns the TLS state of a wss:// connection (its server
+// certificate gives the channel binding: ServerEndPoint), nil for ws://.
+func (c *Client) TLS() *tls.ConnectionState { return c.tls }
 
 // Close closes the connection.
 func (c *Client) Close() error { return c.ws.Close(websocket.StatusNormalClosure, "") }

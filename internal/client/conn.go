@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -16,6 +17,7 @@ import (
 // wire format.
 type Conn struct {
 	ws     *websocket.Conn
+	tls    *tls.ConnectionState
 	nextID atomic.Int64
 }
 
@@ -32,13 +34,17 @@ type Response struct {
 // DialConn connects to a WebSocket URL such as ws://127.0.0.1:6000/api/current.
 // Messages of up to 64 MiB are read.
 func DialConn(ctx context.Context, url string, opts *websocket.DialOptions) (*Conn, error) {
-	ws, _, err := websocket.Dial(ctx, url, opts)
+	ws, resp, err := websocket.Dial(ctx, url, opts)
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", url, err)
 	}
 	ws.SetReadLimit(64 << 20)
-	return &Conn{ws: ws}, nil
+	return &Conn{ws: ws, tls: resp.TLS}, nil
 }
+
+// TLS returns the TLS state of a wss:// connection (its server
+// certificate gives the channel binding: ServerEndPoint), nil for ws://.
+func (c *Conn) TLS() *tls.ConnectionState { return c.tls }
 
 // WS returns the underlying WebSocket (for close codes and frame tests).
 func (c *Conn) WS() *websocket.Conn { return c.ws }
