@@ -43,6 +43,9 @@ const (
 	MechAPIKeyPlain   Mechanism = "API_KEY_PLAIN"
 	MechTokenPlain    Mechanism = "TOKEN_PLAIN"
 	MechOTPToken      Mechanism = "OTP_TOKEN"
+	// MechSCRAM is API-key login by SCRAM-SHA-512 (scram.md), on v26.0.0
+	// and later only.
+	MechSCRAM Mechanism = "SCRAM"
 )
 
 // LoginResponse is the response_type of a login (accounts.md 10.2).
@@ -53,6 +56,10 @@ const (
 	LoginSuccess LoginResponse = "SUCCESS"
 	LoginAuthErr LoginResponse = "AUTH_ERR"
 	LoginExpired LoginResponse = "EXPIRED"
+	// LoginDenied answers a correct credential of an account that may not
+	// use the API (no roles) on v26.0.0 and later; older versions answer
+	// LoginAuthErr instead (versions.md 2.5).
+	LoginDenied LoginResponse = "DENIED"
 )
 
 // Credential is how a session logged in.

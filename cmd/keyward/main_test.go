@@ -28,7 +28,7 @@ func TestCallSystemInfo(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var info map[string]any
-	if err := json.Unmarshal([]byte(out), &info); err != nil || !strings.HasPrefix(info["version"].(string), "Keyward-25.10.0-") {
+	if err := json.Unmarshal([]byte(out), &info); err != nil || !strings.HasPrefix(info["version"].(string), "Keyward-26.0.0-") {
 		t.Fatalf("output %q: %v", out, err)
 	}
 	t.Run("ErrWrongPassword", func(t *testing.T) {

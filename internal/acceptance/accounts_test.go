@@ -132,10 +132,12 @@ func TestPasswordLogin(t *testing.T) {
 	})
 }
 
+// TestLoginDataErrors: the login_data rules of v25.10.x (v26.0.0:
+// TestV26LoginOptions).
 func TestLoginDataErrors(t *testing.T) {
 	t.Parallel()
 	srv := apptest.MustStart(t)
-	c := apptest.MustDial(t, srv.WSURL("current"))
+	c := apptest.MustDial(t, srv.WSURL("v25.10.0"))
 	r := c.Call("auth.login_ex", map[string]any{"mechanism": "OTP_TOKEN", "otp_token": "1"})
 	if apptest.Errno(r) != 22 || !strings.Contains(apptest.String(r), "[EINVAL] OTP_TOKEN: no authentication in progress") {
 		t.Fatalf("OTP: %s", apptest.String(r))

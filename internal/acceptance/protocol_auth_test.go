@@ -38,7 +38,7 @@ var authCases = []protoCase{
 	{name: "get_jobs bad filter", send: `{"jsonrpc":"2.0","id":1,"method":"core.get_jobs","params":[[["a","~~",1]]]}`,
 		want: invalidParams("[EINVAL] filters: Value error, Invalid operation: ~~\n", `[["filters","Value error, Invalid operation: ~~",22]]`)},
 	{name: "system.version", send: `{"jsonrpc":"2.0","id":1,"method":"system.version"}`,
-		want: `{"jsonrpc":"2.0","id":1,"result":"Keyward-25.10.0-0.1.0"}`},
+		want: `{"jsonrpc":"2.0","id":1,"result":"Keyward-26.0.0-0.1.0"}`},
 }
 
 func TestProtocolAuthenticated(t *testing.T) {

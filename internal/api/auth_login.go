@@ -9,37 +9,54 @@ import (
 	"github.com/keyward/keyward/internal/service"
 )
 
-func loginOptions() schema.Field {
-	return schema.Opt("login_options", schema.Object(
-		schema.Opt("user_info", schema.Bool(), true).Doc("Include user_info in a SUCCESS answer."),
-	), map[string]any{"user_info": true})
+// loginOptions is login_options; v26 adds reconnect_token.
+func loginOptions(v26 bool) schema.Field {
+	fields := []schema.Field{schema.Opt("user_info", schema.Bool(), true).Doc("Include user_info in a SUCCESS answer.")}
+	def := map[string]any{"user_info": true}
+	if v26 {
+		fields = append(fields, schema.Opt("reconnect_token", schema.Bool(), false).Doc(
+			"Include a reconnect_token in a SUCCESS answer: a single-use token for this client address that logs in again (TOKEN_PLAIN) after a dropped connection."))
+		def["reconnect_token"] = false
+	}
+	return schema.Opt("login_options", schema.Object(fields...), def)
 }
 
-var loginDataSchema = schema.Union("mechanism", "AuthMech",
-	schema.Variant{Tag: string(keyward.MechAPIKeyPlain), Schema: schema.Object(
-		schema.Req("username", schema.String().Len(1, 0).RecordAs(service.RecordedUsername)).Doc("The key's owner."),
-		schema.Req("api_key", schema.String().Sensitive()).Doc("The raw key, `<id>-<secret>`."),
-		loginOptions())},
-	schema.Variant{Tag: string(keyward.MechPasswordPlain), Schema: schema.Object(
-		schema.Req("username", schema.String().RecordAs(service.RecordedUsername)),
-		schema.Req("password", schema.String().Sensitive()),
-		loginOptions())},
-	schema.Variant{Tag: string(keyward.MechTokenPlain), Schema: schema.Object(
-		schema.Req("token", schema.String().Sensitive()).Doc("A token from auth.generate_token."),
-		loginOptions())},
-	schema.Variant{Tag: string(keyward.MechOTPToken), Schema: schema.Object(
-		schema.Req("otp_token", schema.String().Sensitive()),
-		loginOptions())},
-).Desc("Login data, tagged by `mechanism`.")
+// loginData is auth.login_ex's login_data on v26.0.0 (v26) or 25.x.
+func loginData(v26 bool) *schema.Schema {
+	return schema.Union("mechanism", "AuthMech",
+		schema.Variant{Tag: string(keyward.MechAPIKeyPlain), Schema: schema.Object(
+			schema.Req("username", schema.String().Len(1, 0).RecordAs(service.RecordedUsername)).Doc("The key's owner."),
+			schema.Req("api_key", schema.String().Sensitive()).Doc("The raw key, `<id>-<secret>`."),
+			loginOptions(v26))},
+		schema.Variant{Tag: string(keyward.MechPasswordPlain), Schema: schema.Object(
+			schema.Req("username", schema.String().RecordAs(service.RecordedUsername)),
+			schema.Req("password", schema.String().Sensitive()),
+			loginOptions(v26))},
+		schema.Variant{Tag: string(keyward.MechTokenPlain), Schema: schema.Object(
+			schema.Req("token", schema.String().Sensitive()).Doc("A token from auth.generate_token."),
+			loginOptions(v26))},
+		schema.Variant{Tag: string(keyward.MechOTPToken), Schema: schema.Object(
+			schema.Req("otp_token", schema.String().Sensitive()),
+			loginOptions(v26))},
+	).Desc("Login data, tagged by `mechanism`.")
+}
 
-var loginResult = schema.AnyOf(
-	schema.Object(
+// loginResult is auth.login_ex's result on v26.0.0 (v26) or 25.x: v26
+// adds SUCCESS.reconnect_token and the DENIED answer.
+func loginResult(v26 bool) *schema.Schema {
+	success := []schema.Field{
 		schema.Req("response_type", schema.Const(string(keyward.LoginSuccess))),
 		schema.Req("user_info", userInfoSchema.OrNull()),
 		schema.Req("authenticator", schema.Const("LEVEL_1")),
-	),
-	schema.Object(schema.Req("response_type", schema.Enum(string(keyward.LoginAuthErr), string(keyward.LoginExpired)))),
-)
+	}
+	failures := []string{string(keyward.LoginAuthErr), string(keyward.LoginExpired)}
+	if v26 {
+		success = append(success, schema.Req("reconnect_token", schema.String().Sensitive().OrNull()).Doc(
+			"A reconnect token when login_options.reconnect_token asked for one, else null."))
+		failures = append(failures, string(keyward.LoginDenied))
+	}
+	return schema.AnyOf(schema.Object(success...), schema.Object(schema.Req("response_type", schema.Enum(failures...))))
+}
 
 var errOTP = keyward.Errorf(keyward.EINVAL, "OTP_TOKEN: no authentication in progress")
 
@@ -47,12 +64,15 @@ func (d *Handlers) loginExMethod() *rpc.Method {
 	return &rpc.Method{
 		Name:    "auth.login_ex",
 		Summary: "Log in with a password, an API key or a token.",
-		Description: "Authenticates the connection. `response_type` is `SUCCESS` (with `user_info` and " +
-			"`authenticator`), `AUTH_ERR` for any credential failure (never saying which), or `EXPIRED` for a " +
-			"correct but expired API key or one refused over an insecure transport. Failed answers wait the " +
+		Description: "Authenticates the connection. `response_type` is `SUCCESS` (with `user_info`, " +
+			"`authenticator` and, from v26.0.0, `reconnect_token`), `AUTH_ERR` for any credential failure (never saying which), `EXPIRED` for a " +
+			"correct but expired API key or one refused over an insecure transport, or (from v26.0.0) `DENIED` for a correct " +
+			"password or key of an account without roles (AUTH_ERR before v26.0.0). Failed answers wait the " +
 			"failed-login delay; login calls of one connection run one at a time.",
-		Params: []schema.Field{schema.Req("login_data", loginDataSchema)},
-		Result: loginResult,
+		Params: []schema.Field{schema.Req("login_data", loginData(true))},
+		Result: loginResult(true),
+		Versions: map[keyward.Version]rpc.VersionSpec{keyward.V25_10: {
+			Params: []schema.Field{schema.Req("login_data", loginData(false))}, Result: loginResult(false)}},
 		Access: rpc.NoAuth,
 		Login:  true,
 		Examples: []rpc.Example{{Name: "wrong password",
@@ -71,7 +91,8 @@ func (d *Handlers) loginEx(ctx context.Context, c *rpc.Call) (any, error) {
 		APIKey       string `json:"api_key"`
 		Token        string `json:"token"`
 		LoginOptions struct {
-			UserInfo bool `json:"user_info"`
+			UserInfo       bool `json:"user_info"`
+			ReconnectToken bool `json:"reconnect_token"`
 		} `json:"login_options"`
 	}
 	if err := schema.Decode(c.Params[0], &in); err != nil {
@@ -98,7 +119,25 @@ func (d *Handlers) loginEx(ctx context.Context, c *rpc.Call) (any, error) {
 	if in.LoginOptions.UserInfo {
 		info = d.userInfo(c.Conn.Server().Registry(), sess)
 	}
-	return map[string]any{"response_type": resp, "user_info": info, "authenticator": "LEVEL_1"}, nil
+	out := map[string]any{"response_type": resp, "user_info": info, "authenticator": "LEVEL_1"}
+	if !c.Caller.Version.Before(keyward.V26_0) {
+		out["reconnect_token"] = d.reconnectToken(c, in.LoginOptions.ReconnectToken)
+	}
+	return out, nil
+}
+
+// reconnectToken is SUCCESS.reconnect_token: a token when asked for, else
+// null. The login has succeeded whatever happens here: a token refused
+// (the session ended meanwhile) is null too.
+func (d *Handlers) reconnectToken(c *rpc.Call, asked bool) any {
+	if !asked {
+		return nil
+	}
+	token, err := d.Svc.ReconnectToken(c.Caller)
+	if err != nil {
+		return nil
+	}
+	return token
 }
 
 // establish makes sess, which the service has installed on the
@@ -167,14 +206,25 @@ func (d *Handlers) loginMethods() []*rpc.Method {
 		Errors:  []rpc.ErrorDoc{{Code: rpc.CodeCallError, Errno: keyward.EINVAL, Message: errOTP.Reason()}},
 		Handler: func(context.Context, *rpc.Call) (any, error) { return nil, errOTP },
 	}, {
-		Name:        "auth.mechanism_choices",
-		Inline:      true,
-		Summary:     "List the login mechanisms.",
-		Description: "Returns the mechanisms auth.login_ex accepts.",
-		Result:      schema.List(schema.String()), Access: rpc.NoAuth,
-		Examples: []rpc.Example{{Name: "choices", Params: []any{}, Result: []any{"API_KEY_PLAIN", "TOKEN_PLAIN", "PASSWORD_PLAIN"}}},
-		Handler: func(context.Context, *rpc.Call) (any, error) {
-			return []any{keyward.MechAPIKeyPlain, keyward.MechTokenPlain, keyward.MechPasswordPlain}, nil
+		Name:    "auth.mechanism_choices",
+		Inline:  true,
+		Summary: "List the login mechanisms.",
+		Description: "Returns the mechanisms auth.login_ex accepts on this path: `SCRAM` is listed on v26.0.0 " +
+			"and later only.",
+		Result: schema.List(schema.String()), Access: rpc.NoAuth,
+		Examples: []rpc.Example{{Name: "choices", Params: []any{}, Result: []any{"API_KEY_PLAIN", "TOKEN_PLAIN", "PASSWORD_PLAIN", "SCRAM"}}},
+		Handler: func(_ context.Context, c *rpc.Call) (any, error) {
+			return mechanismChoices(c.Caller.Version), nil
 		},
 	}}
+}
+
+// mechanismChoices lists the mechanisms offered on version v (scram.md
+// S3: SCRAM only where auth.login_ex accepts it).
+func mechanismChoices(v keyward.Version) []any {
+	out := []any{keyward.MechAPIKeyPlain, keyward.MechTokenPlain, keyward.MechPasswordPlain}
+	if !v.Before(keyward.V26_0) {
+		out = append(out, keyward.MechSCRAM)
+	}
+	return out
 }

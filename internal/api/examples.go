@@ -60,7 +60,7 @@ var examples = map[string][]rpc.Example{
 	"auth.logout":            {{Name: "log out", Params: []any{}, Result: true}},
 	"auth.me":                {{Name: "who am I", Params: []any{}, Result: exUserInfo}},
 	"auth.sessions":          {{Name: "own session", Params: []any{[]any{[]any{"current", "=", true}}, map[string]any{"get": true}}, Result: exSession}},
-	"core.get_methods":       {{Name: "one namespace", Params: []any{"system"}, Result: map[string]any{"system.version": map[string]any{"description": "Returns `Keyward-25.10.0-<product version>`.", "no_auth_required": false, "roles": []any{}}}}},
+	"core.get_methods":       {{Name: "one namespace", Params: []any{"system"}, Result: map[string]any{"system.version": map[string]any{"description": systemVersionDoc, "no_auth_required": false, "roles": []any{}}}}},
 	"group.get_instance":     {{Name: "builtin_administrators", Params: []any{1}, Result: exGroup}},
 	"group.query":            {{Name: "built-in", Params: []any{[]any{[]any{"builtin", "=", true}}, map[string]any{"select": []any{"gid", "name"}}}, Result: []any{map[string]any{"gid": 544, "name": "builtin_administrators"}}}},
 	"privilege.create":       {{Name: "key managers", Params: []any{map[string]any{"name": "Key managers", "roles": []any{"API_KEY_WRITE"}, "web_shell": false}}, Result: with(with(exPrivilege, "builtin_name", nil), "local_groups", []any{})}},

@@ -8,16 +8,23 @@ import (
 	"github.com/keyward/keyward/internal/schema"
 )
 
-// SystemVersion is the system.version string: it starts with the newest
-// API version so clients parsing the first N.N.N treat Keyward as 25.10.
-const SystemVersion = "Keyward-25.10.0-" + keyward.ProductVersion
+// SystemVersion is the system.version string, the same on every path (a
+// TrueNAS server answers with its release whatever the path): it starts
+// with the newest API version served, so clients parsing the first N.N.N
+// treat Keyward as a 26.0 server.
+// (TestSystemVersionNamesNewest keeps it in step with keyward.CurrentPath.)
+const SystemVersion = "Keyward-26.0.0-" + keyward.ProductVersion
+
+// systemVersionDoc describes system.version.
+const systemVersionDoc = "Returns `Keyward-26.0.0-<product version>` on every path. The string starts " +
+	"with the newest API version served, so clients that parse the first N.N.N treat Keyward as a 26.0 server."
 
 func (d *Handlers) systemMethods() []*rpc.Method {
 	return []*rpc.Method{{
 		Name:        "system.version",
 		Inline:      true,
 		Summary:     "Return the product name and version.",
-		Description: "Returns `Keyward-25.10.0-<product version>`. The string starts with the newest API version served, so clients that parse the first N.N.N treat Keyward as a 25.10 server.",
+		Description: systemVersionDoc,
 		Result:      schema.String(),
 		Access:      rpc.NeedLogin,
 		Examples:    []rpc.Example{{Name: "version", Params: []any{}, Result: SystemVersion}},

@@ -47,12 +47,15 @@ func fetch(tb testing.TB, url string) (int, string, http.Header) {
 }
 
 // TestEveryMethodDocumented walks the registry and finds each method on
-// its page in every version, with its schemas and roles.
+// its page on every served path, with its schemas and roles.
 func TestEveryMethodDocumented(t *testing.T) {
 	srv, reg := MustOpenDocs(t)
-	for _, v := range keyward.Versions {
+	for _, v := range keyward.Paths {
 		_, index, _ := fetch(t, srv.URL+"/api/docs/"+string(v)+"/")
-		for _, s := range reg.Specs(v) {
+		if !strings.Contains(index, "Keyward API "+string(v)) {
+			t.Errorf("%s: the index does not name its path", v)
+		}
+		for _, s := range reg.Specs(v.Version()) {
 			t.Run(string(v)+"/"+s.Name, func(t *testing.T) {
 				if !strings.Contains(index, "methods/"+s.Name+".html") || !strings.Contains(index, html.EscapeString(s.Summary)) {
 					t.Fatal("not listed on the index")
@@ -126,9 +129,43 @@ func TestRoutes(t *testing.T) {
 		}
 	}
 	_, cur, _ := fetch(t, srv.URL+"/api/docs/current/roles.html")
-	_, v25, _ := fetch(t, srv.URL+"/api/docs/v25.10.0/roles.html")
-	if strings.ReplaceAll(cur, "/api/docs/current/", "/api/docs/v25.10.0/") != v25 {
-		t.Fatal("current is not the same content as v25.10.0")
+	_, v26, _ := fetch(t, srv.URL+"/api/docs/v26.0.0/roles.html")
+	if strings.ReplaceAll(cur, "/api/docs/current/", "/api/docs/v26.0.0/") != v26 {
+		t.Fatal("current is not the same content as v26.0.0")
+	}
+}
+
+// TestAliasPaths: a path that is an alias of another (versions.md 4) has
+// the pages of its shape version under its own name, and every page links
+// every served path in its version switcher.
+func TestAliasPaths(t *testing.T) {
+	srv, _ := MustOpenDocs(t)
+	for alias, base := range map[string]string{"v25.04.2": "v25.04.0", "v25.10.3": "v25.10.0", "v25.10.5": "v25.10.0"} {
+		for _, page := range []string{"", "roles.html", "methods/api_key.query.html"} {
+			code, got, _ := fetch(t, srv.URL+"/api/docs/"+alias+"/"+page)
+			_, want, _ := fetch(t, srv.URL+"/api/docs/"+base+"/"+page)
+			if code != 200 {
+				t.Fatalf("%s/%s: %d", alias, page, code)
+			}
+			// Only the names of the paths differ, and the switcher, which
+			// marks another entry as the one shown.
+			norm := func(s, p string) string {
+				before, rest, _ := strings.Cut(s, `<nav aria-label="Versions">`)
+				_, after, _ := strings.Cut(rest, "</nav>")
+				return strings.ReplaceAll(before+after, p, "X")
+			}
+			if norm(got, alias) != norm(want, base) {
+				t.Errorf("%s/%s differs from %s beyond its name", alias, page, base)
+			}
+			if !strings.Contains(got, `aria-current="page" href="/api/docs/`+alias+`/`) {
+				t.Errorf("%s/%s: the switcher does not mark it", alias, page)
+			}
+			for _, p := range keyward.Paths {
+				if !strings.Contains(got, `href="/api/docs/`+string(p)+`/`+page+`"`) {
+					t.Errorf("%s/%s: the switcher lacks %s", alias, page, p)
+				}
+			}
+		}
 	}
 }
 
@@ -179,7 +216,7 @@ func TestOpenRPC(t *testing.T) {
 	if err != nil {
 		t.Fatalf("compile the meta-schema: %v", err)
 	}
-	for _, v := range keyward.Versions {
+	for _, v := range keyward.Paths {
 		_, body, _ := fetch(t, srv.URL+"/api/docs/"+string(v)+"/openrpc.json")
 		doc, err := jsonschema.UnmarshalJSON(strings.NewReader(body))
 		if err != nil {
@@ -190,6 +227,12 @@ func TestOpenRPC(t *testing.T) {
 			t.Fatalf("%s: %v", v, err)
 		}
 		var parsed struct {
+			Info struct {
+				Version string `json:"version"`
+			} `json:"info"`
+			Servers []struct {
+				URL string `json:"url"`
+			} `json:"servers"`
 			Methods []struct {
 				Name   string `json:"name"`
 				Params []struct {
@@ -198,7 +241,10 @@ func TestOpenRPC(t *testing.T) {
 			} `json:"methods"`
 		}
 		_ = json.Unmarshal([]byte(body), &parsed)
-		specs := reg.Specs(v)
+		if parsed.Info.Version != string(v) || len(parsed.Servers) != 1 || parsed.Servers[0].URL != "/api/"+string(v) {
+			t.Fatalf("%s: the document names %q at %v", v, parsed.Info.Version, parsed.Servers)
+		}
+		specs := reg.Specs(v.Version())
 		if len(parsed.Methods) != len(specs) {
 			t.Fatalf("%s: %d methods, registry has %d", v, len(parsed.Methods), len(specs))
 		}
@@ -241,7 +287,7 @@ func jsonText(v any) string { b, _ := json.Marshal(v); return string(b) }
 // allowed by its SHA-256 in the page's Content-Security-Policy.
 func TestStyleAllowedByCSP(t *testing.T) {
 	srv, _ := MustOpenDocs(t)
-	for _, path := range []string{"", "roles.html", "methods/core.ping.html", "keyward-v25.10.0-docs.html"} {
+	for _, path := range []string{"", "roles.html", "methods/core.ping.html", "keyward-v26.0.0-docs.html"} {
 		_, page, h := fetch(t, srv.URL+"/api/docs/current/"+path)
 		_, rest, ok := strings.Cut(page, "<style>")
 		style, _, ok2 := strings.Cut(rest, "</style>")

@@ -46,8 +46,8 @@ func guideData(p *page, reg *rpc.Registry, set Settings, name string) any {
 type protocolView struct {
 	Page                  *page
 	Set                   Settings
-	Versions              []keyward.Version
-	Current               keyward.Version
+	Paths                 []keyward.Path
+	Current               keyward.Path
 	Codes, Errnos, Limits table
 	ErrorObject           string // an example error object, as JSON
 	RateLimited           string // the rate limit's error reason
@@ -55,7 +55,7 @@ type protocolView struct {
 
 // protocolData describes the wire rules from the constants the server uses.
 func protocolData(p *page, set Settings) protocolView {
-	v := protocolView{Page: p, Set: set, Versions: keyward.Versions, Current: keyward.Current,
+	v := protocolView{Page: p, Set: set, Paths: keyward.Paths, Current: keyward.CurrentPath,
 		Codes:       table{Head: []string{"code", "name", "message", "when"}},
 		Errnos:      table{Head: []string{"errno", "name"}},
 		ErrorObject: jsonText(rpc.ErrorObject(keyward.ErrNotAuthenticated)), RateLimited: keyward.ErrRateLimited.Reason()}
@@ -133,17 +133,28 @@ type authView struct {
 	Responses table
 }
 
-// responseTypes are the answers of a login call.
-var responseTypes = [][]string{
-	{"SUCCESS", "logged in; user_info (unless login_options.user_info is false) and authenticator LEVEL_1"},
-	{"AUTH_ERR", "any credential failure; it never says which"},
-	{"EXPIRED", "an API key with the right secret that has expired, or was sent over an insecure transport"},
+// responseTypes are the answers of a login call on version v.
+func responseTypes(v keyward.Version) [][]string {
+	if v.Before(keyward.V26_0) {
+		return [][]string{
+			{"SUCCESS", "logged in; user_info (unless login_options.user_info is false) and authenticator LEVEL_1"},
+			{"AUTH_ERR", "any credential failure, also a correct password or key of an account without roles; it never says which"},
+			{"EXPIRED", "an API key with the right secret that has expired, or was sent over an insecure transport"},
+		}
+	}
+	return [][]string{
+		{"SUCCESS", "logged in; user_info (unless login_options.user_info is false), authenticator LEVEL_1 and " +
+			"reconnect_token: a single-use token for this client address when login_options.reconnect_token is true, else null"},
+		{"AUTH_ERR", "any credential failure; it never says which"},
+		{"EXPIRED", "an API key with the right secret that has expired, or was sent over an insecure transport"},
+		{"DENIED", "a correct password or API key of an account without roles"},
+	}
 }
 
 // authData describes logging in; the mechanisms are the variants of
 // auth.login_ex's login_data.
 func authData(p *page, reg *rpc.Registry, set Settings) authView {
-	v := authView{Page: p, Set: set, Responses: table{Head: []string{"response_type", "meaning"}, Rows: responseTypes}}
+	v := authView{Page: p, Set: set, Responses: table{Head: []string{"response_type", "meaning"}, Rows: responseTypes(p.Version)}}
 	if s := reg.Spec(p.Version, "auth.login_ex"); s != nil {
 		login := viewSchema(schema.FieldJSON(s.Params[0]))
 		v.Login = &login

@@ -25,12 +25,12 @@ func Handler(reg *rpc.Registry, set Settings) http.Handler {
 			return
 		}
 		label, name, _ := strings.Cut(rest, "/")
-		v, ok := keyward.ParseVersion(label)
+		path, ok := keyward.ParsePath(label)
 		if !ok {
 			http.NotFound(w, r)
 			return
 		}
-		body, ctype, err := render(reg, set, &page{Version: v, Label: label}, name)
+		body, ctype, err := render(reg, set, &page{Version: path.Version(), Path: path, Label: label}, name)
 		if err != nil {
 			// Only a bug of this package's templates gets here; the
 			// package's tests render every page of every version.
@@ -46,7 +46,7 @@ func Handler(reg *rpc.Registry, set Settings) http.Handler {
 		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
-		if name == downloadName(v) {
+		if name == downloadName(path) {
 			w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 		}
 		_, _ = w.Write(body)
@@ -66,11 +66,11 @@ var csp = func() string {
 // body for an unknown page.
 func render(reg *rpc.Registry, set Settings, p *page, name string) ([]byte, string, error) {
 	if name == "openrpc.json" {
-		b, err := json.MarshalIndent(OpenRPC(reg, p.Version), "", "  ")
+		b, err := json.MarshalIndent(OpenRPC(reg, p.Path), "", "  ")
 		return b, "application/json", err
 	}
-	if name == downloadName(p.Version) {
-		p = &page{Version: p.Version, Label: p.Label, Single: true}
+	if name == downloadName(p.Path) {
+		p = &page{Version: p.Version, Path: p.Path, Label: p.Label, Single: true}
 	}
 	body, title, script, err := pageBody(reg, set, p, name)
 	if err != nil || title == "" {
@@ -87,7 +87,7 @@ func pageBody(reg *rpc.Registry, set Settings, p *page, name string) (template.H
 	case name == "":
 		body, err := execute("index", indexData(p, reg))
 		return body, "Methods", false, err
-	case name == downloadName(p.Version):
+	case name == downloadName(p.Path):
 		body, err := single(reg, set, p)
 		return body, "All pages", false, err
 	case strings.HasPrefix(name, "methods/") && strings.HasSuffix(name, ".html"):

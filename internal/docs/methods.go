@@ -20,11 +20,11 @@ type indexView struct {
 // indexData describes the version's front page: the guides and every
 // method by namespace with its one-line summary.
 func indexData(p *page, reg *rpc.Registry) indexView {
-	return indexView{Page: p, Current: p.Version == keyward.Current, Guides: guides,
-		Download: downloadName(p.Version), Namespaces: namespaces(reg, p.Version)}
+	return indexView{Page: p, Current: p.Path == keyward.CurrentPath, Guides: guides,
+		Download: downloadName(p.Path), Namespaces: namespaces(reg, p.Version)}
 }
 
-func downloadName(v keyward.Version) string { return "keyward-" + string(v) + "-docs.html" }
+func downloadName(p keyward.Path) string { return "keyward-" + string(p) + "-docs.html" }
 
 // methodView is the data of the "method" template.
 type methodView struct {

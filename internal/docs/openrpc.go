@@ -6,14 +6,14 @@ import (
 	"github.com/keyward/keyward/internal/schema"
 )
 
-// OpenRPC returns the OpenRPC 1.3 document of one API version (protocol.md
-// 14.4): one entry per method of that version, params by position, with
+// OpenRPC returns the OpenRPC 1.3 document of one API path (protocol.md
+// 14.4): one entry per method of its version, params by position, with
 // the schemas params validation uses. The server URL is relative (OpenRPC
 // allows it: relative to where the document is served), so no request
 // header such as Host can put another site's address into it.
-func OpenRPC(reg *rpc.Registry, v keyward.Version) map[string]any {
+func OpenRPC(reg *rpc.Registry, p keyward.Path) map[string]any {
 	var methods []any
-	for _, s := range reg.Specs(v) {
+	for _, s := range reg.Specs(p.Version()) {
 		methods = append(methods, openrpcMethod(s))
 	}
 	var events []any
@@ -22,8 +22,8 @@ func OpenRPC(reg *rpc.Registry, v keyward.Version) map[string]any {
 	}
 	return map[string]any{
 		"openrpc": "1.3.2",
-		"info":    map[string]any{"title": "Keyward API", "version": string(v), "description": "JSON-RPC 2.0 over WebSocket"},
-		"servers": []any{map[string]any{"name": "websocket", "url": "/api/" + string(v)}},
+		"info":    map[string]any{"title": "Keyward API", "version": string(p), "description": "JSON-RPC 2.0 over WebSocket"},
+		"servers": []any{map[string]any{"name": "websocket", "url": "/api/" + string(p)}},
 		"methods": methods, "x-keyward-events": events,
 	}
 }

@@ -24,12 +24,14 @@ var templates = template.Must(template.New("docs").ParseFS(templateFiles, "templ
 //go:embed static/docs.css
 var style string
 
-// page is the page being rendered: which version, how its URL names it,
-// and whether links are anchors of the single-file download.
+// page is the page being rendered: which path and its shape version, how
+// its URL names it, and whether links are anchors of the single-file
+// download.
 type page struct {
-	Version keyward.Version
-	Label   string // the version as it appears in the URL ("current" or "v25.10.0")
-	Single  bool   // part of the one-file download: links are anchors
+	Version keyward.Version // the shape the path serves
+	Path    keyward.Path    // the path shown ("v25.10.3"; CurrentPath for "current")
+	Label   string          // the path as it appears in the URL ("current" or "v25.10.3")
+	Single  bool            // part of the one-file download: links are anchors
 }
 
 // Link returns the address of another page of the same version: a URL, or
@@ -82,9 +84,9 @@ type section struct {
 
 // versionLink is one entry of the version switcher.
 type versionLink struct {
-	Version keyward.Version
+	Path    keyward.Path
 	Text    string
-	Current bool // the version being shown
+	Current bool // the path being shown
 }
 
 // frameView is the data of the "frame" template.
@@ -113,13 +115,13 @@ func execute(name string, data any) (template.HTML, error) {
 // switcher and the OpenRPC link, section links, and the Try it script on
 // method pages.
 func frame(p *page, title, path string, body template.HTML, script bool) ([]byte, error) {
-	versions := make([]versionLink, len(keyward.Versions))
-	for i, v := range keyward.Versions {
-		text := string(v)
-		if v == keyward.Current {
+	versions := make([]versionLink, len(keyward.Paths))
+	for i, path := range keyward.Paths {
+		text := string(path)
+		if path == keyward.CurrentPath {
 			text += " (current)"
 		}
-		versions[i] = versionLink{Version: v, Text: text, Current: v == p.Version}
+		versions[i] = versionLink{Path: path, Text: text, Current: path == p.Path}
 	}
 	// The style sheet is our own embedded file, so it is trusted as CSS.
 	out, err := execute("frame", frameView{Page: p, Title: title, Path: path,

@@ -92,11 +92,9 @@ func objectOf(s map[string]any) map[string]any {
 	return s
 }
 
-func isDate(s map[string]any) bool {
-	props, _ := s["properties"].(map[string]any)
-	_, ok := props["$date"]
-	return ok && len(props) == 1
-}
+// isDate reports a date-time schema: a string of format date-time, sent
+// as {"$date": ms} (schema.DateTime).
+func isDate(s map[string]any) bool { return s["type"] == "string" && s["format"] == "date-time" }
 
 // typeOf names a schema's type for people: "string", "list of integer",
 // "date-time or null", "one of 'A', 'B'".

@@ -165,17 +165,19 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	return s.http.Shutdown(ctx)
 }
 
+// versions answers GET /api/versions: every served path, ascending,
+// without "current" (as TrueNAS does).
 func (s *Server) versions(w http.ResponseWriter, _ *http.Request) {
-	names := make([]string, len(keyward.Versions))
-	for i, v := range keyward.Versions {
-		names[i] = string(v)
+	names := make([]string, len(keyward.Paths))
+	for i, p := range keyward.Paths {
+		names[i] = string(p)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(names)
 }
 
 func (s *Server) websocket(w http.ResponseWriter, r *http.Request) {
-	v, ok := keyward.ParseVersion(r.PathValue("version"))
+	p, ok := keyward.ParsePath(r.PathValue("version"))
 	if !ok {
 		http.NotFound(w, r)
 		return
@@ -205,7 +207,7 @@ func (s *Server) websocket(w http.ResponseWriter, r *http.Request) {
 	// request, the response and a deep stack alive.
 	go func() {
 		defer ws.CloseNow()
-		s.cfg.RPC.Serve(ws, v, guest)
+		s.cfg.RPC.Serve(ws, p.Version(), guest)
 	}()
 }
 

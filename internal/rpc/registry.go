@@ -42,7 +42,11 @@ type ErrorDoc struct {
 	Message string
 }
 
-// VersionSpec overrides a method's params, result or access for one version.
+// VersionSpec overrides a method's params, result or access. An override
+// keyed by a version shapes that version and every older one down to the
+// next older override (TrueNAS adapts results step by step to older
+// versions the same way), so a shape that changed in v26.0.0 needs one
+// override at V25_10 to keep both 25.x lines on the old shape.
 type VersionSpec struct {
 	Params []schema.Field
 	Result *schema.Schema
@@ -105,8 +109,8 @@ type Event struct {
 	// Roles grant the event; empty means any authenticated caller.
 	Roles []keyward.Role
 	// Fields is the schema of added/changed fields in the newest version;
-	// nil if it emits nothing. Versions overrides it per API version: the
-	// hub cuts the rendered fields to the subscriber's version.
+	// nil if it emits nothing. Versions override it as Method.Versions
+	// do: the hub cuts the rendered fields to the subscriber's version.
 	Fields   *schema.Schema
 	Versions map[keyward.Version]*schema.Schema
 	// Render turns the event's entity into its fields as caller may see
@@ -116,10 +120,22 @@ type Event struct {
 
 // FieldsFor returns the fields schema of the event on version v.
 func (e *Event) FieldsFor(v keyward.Version) *schema.Schema {
-	if s, ok := e.Versions[v]; ok {
+	if s, ok := override(e.Versions, v); ok {
 		return s
 	}
 	return e.Fields
+}
+
+// override returns the override that shapes v: the one of the oldest
+// version at or after v that has one.
+func override[T any](m map[keyward.Version]T, v keyward.Version) (T, bool) {
+	for _, w := range keyward.Versions {
+		if o, ok := m[w]; ok && !w.Before(v) {
+			return o, true
+		}
+	}
+	var zero T
+	return zero, false
 }
 
 // Registry holds every method and event of every served version.
@@ -163,7 +179,7 @@ func (r *Registry) Register(methods ...*Method) {
 
 func resolve(m *Method, v keyward.Version) *Spec {
 	s := &Spec{Method: m, Version: v, Params: m.Params, Result: m.Result, Access: m.Access}
-	if o, ok := m.Versions[v]; ok {
+	if o, ok := override(m.Versions, v); ok {
 		if o.Params != nil {
 			s.Params = o.Params
 		}

@@ -163,3 +163,39 @@ func TestRegistryEvents(t *testing.T) {
 		t.Error("EventName")
 	}
 }
+
+// TestRegistryOverridesReachOlder: an override keyed by a version shapes
+// that version and every older one down to the next older override; the
+// newest version keeps the method's own shape. A method since v26.0.0 is
+// not served on the 25.x versions.
+func TestRegistryOverridesReachOlder(t *testing.T) {
+	t.Parallel()
+	r := rpc.NewRegistry()
+	v25, v2504 := schema.String(), schema.Int()
+	one := method("a.one")
+	one.Versions = map[keyward.Version]rpc.VersionSpec{keyward.V25_10: {Result: v25}}
+	two := method("a.two")
+	two.Versions = map[keyward.Version]rpc.VersionSpec{keyward.V25_10: {Result: v25}, keyward.V25_04: {Result: v2504}}
+	newest := method("a.newest")
+	newest.Since = keyward.V26_0
+	r.Register(one, two, newest)
+	for _, tc := range []struct {
+		name string
+		v    keyward.Version
+		want *schema.Schema
+	}{
+		{"a.one", keyward.V26_0, one.Result}, {"a.one", keyward.V25_10, v25}, {"a.one", keyward.V25_04, v25},
+		{"a.two", keyward.V26_0, two.Result}, {"a.two", keyward.V25_10, v25}, {"a.two", keyward.V25_04, v2504},
+	} {
+		if got := r.Spec(tc.v, tc.name).Result; got != tc.want {
+			t.Errorf("%s on %s: result %v, want %v", tc.name, tc.v, got.Kind, tc.want.Kind)
+		}
+	}
+	if r.Spec(keyward.V25_10, "a.newest") != nil || r.Spec(keyward.V26_0, "a.newest") == nil {
+		t.Error("a method since v26.0.0 must be served there only")
+	}
+	ev := &rpc.Event{Name: "a.event", Fields: schema.Bool(), Versions: map[keyward.Version]*schema.Schema{keyward.V25_10: v25}}
+	if ev.FieldsFor(keyward.V25_04) != v25 || ev.FieldsFor(keyward.V25_10) != v25 || ev.FieldsFor(keyward.V26_0) != ev.Fields {
+		t.Error("event fields overrides reach older versions as method overrides do")
+	}
+}

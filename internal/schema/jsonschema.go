@@ -9,10 +9,20 @@ func (s *Schema) JSON() map[string]any {
 	if s.Title != "" {
 		out["title"] = s.Title
 	}
-	if s.Description != "" {
-		out["description"] = s.Description
-	}
+	describe(out, s.Description)
 	return out
+}
+
+// describe sets a rendered schema's description; a date-time keeps its
+// note on the wire form after the text.
+func describe(out map[string]any, text string) {
+	if text == "" {
+		return
+	}
+	if out["format"] == "date-time" && out["description"] == DateTimeNote {
+		text += " " + DateTimeNote
+	}
+	out["description"] = text
 }
 
 func (s *Schema) typeJSON() map[string]any {
@@ -71,14 +81,18 @@ func (s *Schema) stringJSON() map[string]any {
 	return out
 }
 
+// DateTimeNote describes how a date-time travels; it is the description of
+// every date-time schema without one of its own.
+const DateTimeNote = `A UTC date-time, sent as extended JSON: {"$date": <milliseconds since the Unix epoch>} ` +
+	`(whole seconds in results); the TrueNAS client decodes it to a datetime.`
+
+// dateTimeJSON describes a date-time as TrueNAS's own schemas do: a string
+// of format date-time, with the wire form in the description. Describing
+// the wire form instead, as an object with a "$date" property, puts a
+// one-key {"$date": ...} object into the schema, which TrueNAS's client
+// decodes as extended JSON: it fails, and drops the whole answer.
 func dateTimeJSON() map[string]any {
-	return map[string]any{
-		"type":                 "object",
-		"description":          "A UTC date-time: milliseconds since the Unix epoch (whole seconds in results).",
-		"properties":           map[string]any{"$date": map[string]any{"type": "integer"}},
-		"required":             []any{"$date"},
-		"additionalProperties": false,
-	}
+	return map[string]any{"type": "string", "format": "date-time", "description": DateTimeNote}
 }
 
 // objectJSON renders an object schema; extra adds leading properties (the
@@ -92,9 +106,7 @@ func (s *Schema) objectJSON(extra map[string]any) map[string]any {
 	}
 	for _, f := range s.Fields {
 		fs := f.Schema.JSON()
-		if f.Description != "" {
-			fs["description"] = f.Description
-		}
+		describe(fs, f.Description)
 		if f.HasDefault {
 			fs["default"] = Clone(f.Default)
 		}
@@ -145,9 +157,7 @@ func ParamsJSON(params []Field) map[string]any {
 func FieldJSON(p Field) map[string]any {
 	out := p.Schema.JSON()
 	out["title"] = p.Name
-	if p.Description != "" {
-		out["description"] = p.Description
-	}
+	describe(out, p.Description)
 	if p.HasDefault {
 		out["default"] = Clone(p.Default)
 	}

@@ -105,7 +105,7 @@ func (s *Service) checkKey(ctx context.Context, a *keyAttempt, b Binder, owner *
 		return s.keyFailed(ctx, a, a.keyRef(), "Account is locked.", AuthErr)
 	}
 	if s.Roles(owner.ID).Empty() {
-		return s.keyFailed(ctx, a, a.keyRef(), "Account has no privileges.", AuthErr)
+		return s.keyFailed(ctx, a, a.keyRef(), "Account has no privileges.", deniedAnswer(a.c))
 	}
 	if rehash {
 		k = s.upgradeHash(ctx, k, secret)

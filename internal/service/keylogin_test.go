@@ -57,7 +57,7 @@ func TestLoginAPIKey(t *testing.T) {
 		}, want: service.Expired, reason: "API key revoked due to insecure transport."},
 		{name: "ErrNoRoles", setup: func(e *env, k *keyward.APIKey, _ string) {
 			update(e, k.UserID, service.UserUpdate{Group: keyward.Opt[int64]{Set: true, Value: e.admin.GroupID}})
-		}, want: service.AuthErr, reason: "Account has no privileges."},
+		}, want: service.Denied, reason: "Account has no privileges."}, // AUTH_ERR before v26.0.0: the acceptance tests
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -29,7 +29,8 @@ func TestLoginPassword(t *testing.T) {
 		{name: "ErrWrongPassword", user: "alice", pw: "pw-bob", want: service.AuthErr},
 		{name: "ErrEmptyPassword", user: "alice", pw: "", want: service.AuthErr},
 		{name: "ErrLocked", user: "alice", pw: "pw-alice", want: service.AuthErr, locked: &yes},
-		{name: "ErrNoRoles", user: "norole", pw: "pw-norole", want: service.AuthErr},
+		{name: "ErrNoRoles", user: "norole", pw: "pw-norole", want: service.Denied}, // AUTH_ERR before v26.0.0: the acceptance tests
+		{name: "ErrNoRolesWrongPassword", user: "norole", pw: "pw-alice", want: service.AuthErr},
 		{name: "ErrPasswordDisabled", user: "nopw", pw: "pw-nopw", want: service.AuthErr,
 			setup: func(e *env) {
 				u := e.user("nopw", "READONLY_ADMIN")
@@ -68,8 +69,12 @@ func TestLoginPassword(t *testing.T) {
 				if sess != nil || b.Session() != nil {
 					t.Fatalf("a refused login left session %v on the connection", b.Session())
 				}
-				if got := recs[0]["event_data"].(map[string]any)["error"]; got != "Bad username or password" {
-					t.Errorf("audit error = %v", got)
+				want := "Bad username or password"
+				if tt.want == service.Denied {
+					want = "User lacks API access."
+				}
+				if got := recs[0]["event_data"].(map[string]any)["error"]; got != want {
+					t.Errorf("audit error = %v, want %q", got, want)
 				}
 				return
 			}

@@ -35,7 +35,7 @@ var Mechanisms = map[keyward.Credential]keyward.Mechanism{
 }
 
 // ResponseTypes are the login answers (accounts.md 10.2).
-var ResponseTypes = []keyward.LoginResponse{Success, AuthErr, Expired}
+var ResponseTypes = []keyward.LoginResponse{Success, AuthErr, Expired, Denied}
 
 type nopObserver struct{}
 

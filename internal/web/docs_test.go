@@ -26,7 +26,7 @@ func TestDocsFromKeysScreen(t *testing.T) {
 	// Follow the link in this tab (the test drives one tab).
 	do(t, u.ctx, chromedp.Evaluate[chromedp.Void](q("link-api-docs")+".removeAttribute('target')"))
 	u.Click("link-api-docs")
-	u.Wait("docs index", `document.title.startsWith("Methods - Keyward API v25.10.0")`)
+	u.Wait("docs index", `document.title.startsWith("Methods - Keyward API v26.0.0")`)
 	if p := Eval[string](u, "location.pathname"); p != "/api/docs/current/" {
 		t.Fatalf("docs at %q", p)
 	}
