@@ -91,20 +91,31 @@ func (s *Service) LoginPassword(ctx context.Context, c *keyward.Caller, b Binder
 	if err != nil && ctx.Err() == nil {
 		s.log.Error("verify password", "user_id", userID(u), "error", err)
 	}
-	refuse := func() (*keyward.Session, keyward.LoginResponse) {
-		shown := RecordedUsername(username)
-		s.login(ctx, c, keyward.CredPassword, shown, map[string]any{"credentials": string(keyward.CredPassword),
-			"credentials_data": map[string]any{"username": shown}}, "Bad username or password", AuthErr)
-		return nil, AuthErr
+	answer := func(errText string, resp keyward.LoginResponse) func() (*keyward.Session, keyward.LoginResponse) {
+		return func() (*keyward.Session, keyward.LoginResponse) {
+			shown := RecordedUsername(username)
+			s.login(ctx, c, keyward.CredPassword, shown, map[string]any{"credentials": string(keyward.CredPassword),
+				"credentials_data": map[string]any{"username": shown}}, errText, resp)
+			return nil, resp
+		}
 	}
+	refuse := answer("Bad username or password", AuthErr)
 	if !ok || u == nil {
 		return refuse()
 	}
 	// The check took a while: the user may have been deleted, locked,
 	// renamed or given a new password meanwhile.
-	cur := s.snap.Load().validUser(u.ID, u.Stamp)
+	snap := s.snap.Load()
+	cur, denied := snap.validUser(u.ID, u.Stamp), false
+	if cur == nil && deniedAnswer(c) == Denied {
+		cur = snap.roleless(u.ID, u.Stamp)
+		denied = cur != nil
+	}
 	if cur == nil || cur.PasswordDisabled || cur.PasswordHash != u.PasswordHash || cur.Username != username {
 		return refuse()
+	}
+	if denied {
+		return answer(lacksAPIAccess, Denied)()
 	}
 	if rehash {
 		s.rehashPassword(ctx, cur.ID, pw)
