@@ -26,11 +26,13 @@ func callCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	url := fs.String("url", "ws://127.0.0.1:6000/api/current", "WebSocket URL of the API")
 	user := fs.String("U", "", "username (password login, or the owner of the -K key)")
 	pass := fs.String("P", "", "password")
-	key := fs.String("K", "", "API key")
+	key := fs.String("K", "", "API key: a raw key; with SCRAM also a precomputed key file's JSON or its absolute path")
+	scram := fs.Bool("scram", false, "log in with -K by SCRAM-SHA-512 (the default over wss://: bound to the TLS channel; needs -U)")
+	plain := fs.Bool("plain", false, "log in with -K by sending the key (API_KEY_PLAIN; the default over ws://)")
 	timeout := fs.Duration("timeout", 60*time.Second, "give up after this long")
 	ca := fs.String("ca", "", "PEM certificate(s) to trust for wss:// (e.g. the data directory's tls.crt)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: keyward call [--url U] [--ca FILE] [-U user -P pass | [-U owner] -K key] METHOD [JSON params...]")
+		fmt.Fprintln(stderr, "Usage: keyward call [--url U] [--ca FILE] [-U user -P pass | [-U owner] -K key [--scram | --plain]] METHOD [JSON params...]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -41,6 +43,10 @@ func callCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("no method given")
 	}
 	params, err := parseParams(fs.Args()[1:])
+	if err != nil {
+		return err
+	}
+	how, err := chooseKeyLogin(*url, *user, *key, *scram, *plain)
 	if err != nil {
 		return err
 	}
@@ -57,7 +63,7 @@ func callCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	defer c.Close()
 	switch {
 	case *key != "":
-		err = c.LoginKey(ctx, *user, *key)
+		err = loginWithKey(ctx, c, how, *user, *key)
 	case *user != "":
 		err = c.LoginPassword(ctx, *user, *pass)
 	}
