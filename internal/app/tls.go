@@ -38,7 +38,9 @@ func (a *App) tlsConfig() (*tls.Config, error) {
 }
 
 // selfSigned writes a self-signed certificate for localhost, the loopback
-// addresses and the host name, unless the files exist.
+// addresses and the host name, unless the files exist. It is ECDSA P-256
+// signed with ECDSA-SHA256, never Ed25519: SCRAM's tls-server-end-point
+// binding is then the SHA-256 of its DER (scram.md 9.8).
 func selfSigned(certPath, keyPath string) error {
 	if _, err := os.Stat(certPath); err == nil {
 		return nil
@@ -52,10 +54,11 @@ func selfSigned(certPath, keyPath string) error {
 	tmpl := &x509.Certificate{
 		SerialNumber: serial, Subject: pkix.Name{CommonName: "Keyward self-signed"},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().AddDate(10, 0, 0),
-		KeyUsage:    x509.KeyUsageDigitalSignature,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		DNSNames:    []string{"localhost", host},
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+		SignatureAlgorithm: x509.ECDSAWithSHA256,
+		KeyUsage:           x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:        []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		DNSNames:           []string{"localhost", host},
+		IPAddresses:        []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &priv.PublicKey, priv)
 	if err != nil {
