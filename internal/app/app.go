@@ -95,7 +95,8 @@ func (a *App) build(ctx context.Context) error {
 	hasher := password.NewHasher(a.cfg.Argon2)
 	svc, err := service.New(ctx, service.Config{
 		Store: a.db, Audit: a.db, Keys: a.db, Log: a.db, RevocationMaxLag: a.cfg.RevocationMaxLag,
-		Nodes: nodeStore(a.db), Node: a.node(), Sessions: sessionTable(a.db), Tokens: tokenTable(a.db),
+		SCRAMIterations: a.cfg.SCRAMIterations,
+		Nodes:           nodeStore(a.db), Node: a.node(), Sessions: sessionTable(a.db), Tokens: tokenTable(a.db),
 		Exclusive: exclusive(a.db), Hasher: hasher, Logger: a.log, Now: a.now, Observer: a.metrics,
 		Verifier: keys.NewVerifier(peppers, hasher.Slots()), InsecureKeyPolicy: a.cfg.InsecureKeyPolicy,
 		FailDelay:     [2]time.Duration{a.cfg.LoginFailDelay.Min, a.cfg.LoginFailDelay.Max},

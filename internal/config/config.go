@@ -73,6 +73,13 @@ type Config struct {
 	// that it has seen every committed change (cluster.md 4).
 	RevocationMaxLag time.Duration
 
+	// SCRAMIterations is the PBKDF2 count of SCRAM verifiers made from now
+	// on (scram.md 9.3).
+	SCRAMIterations int
+	// SCRAMBindingCert is the PEM file of the certificate a trusted TLS
+	// proxy presents: SCRAM channel binding through it (scram.md 9.8).
+	SCRAMBindingCert string
+
 	// File is the config file the settings were read from, if any.
 	File    string
 	sources map[string]string // option name → FromFile, FromEnv or FromFlag
@@ -109,6 +116,7 @@ func Default() *Config {
 		AuthTimeout:                  60 * time.Second,
 		MaxUnauthenticatedPerAddress: 64,
 		RevocationMaxLag:             DefaultRevocationMaxLag,
+		SCRAMIterations:              DefaultSCRAMIterations,
 	}
 }
 
@@ -149,6 +157,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("tls_listen: needs tls_cert and tls_key, or tls_self_signed")
 	case c.TLSListen == "" && (c.TLSCert != "" || c.TLSKey != "" || c.TLSSelfSigned):
 		return fmt.Errorf("tls_cert, tls_key, tls_self_signed: need tls_listen")
+	}
+	if err := c.validateSCRAM(); err != nil {
+		return err
 	}
 	if err := c.validateCluster(); err != nil {
 		return err

@@ -120,6 +120,9 @@ func TestErrorsNameTheSetting(t *testing.T) {
 		{"ErrEnv", "", map[string]string{"KEYWARD_RATE_LIMIT_WINDOW": "soon"}, nil, `rate_limit_window (from KEYWARD_RATE_LIMIT_WINDOW): time: invalid duration`},
 		{"ErrFlag", "", nil, []string{"--argon2", "m=1"}, `argon2: `},
 		{"ErrValidation", `log_format = "xml"`, nil, nil, `log_format: "xml" is not text or json`},
+		{"ErrSCRAMIterationsLow", "", nil, []string{"--scram-iterations", "49999"}, `scram_iterations must be between 50000 and 5000000`},
+		{"ErrSCRAMIterationsHigh", `scram_iterations = 5000001`, nil, nil, `scram_iterations must be between 50000 and 5000000`},
+		{"ErrSCRAMBindingCertNoProxy", "", map[string]string{"KEYWARD_SCRAM_BINDING_CERT": "/x.pem"}, nil, `scram_binding_cert: needs trusted_proxies`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -44,7 +44,10 @@ type Config struct {
 	// RevocationMaxLag is the longest the node may go without confirming
 	// the change log before it fails closed (zero: never fails closed).
 	RevocationMaxLag time.Duration
-	Verifier         *keys.Verifier
+	// SCRAMIterations is the PBKDF2 count of the SCRAM verifiers made
+	// from now on (scram.md 9.3); zero means scram.MinIterations.
+	SCRAMIterations int
+	Verifier        *keys.Verifier
 	// InsecureKeyPolicy is "revoke" (the default) or "reject".
 	InsecureKeyPolicy string
 	Hasher            *password.Hasher
