@@ -128,13 +128,15 @@ func TestKeyAudit(t *testing.T) { // acceptance 13, 14
 	}
 	admin.MustResult("api_key.delete", id)
 	for _, d := range []string{"Create API key AUDIT_API_KEY", "Update API key AUDIT_API_KEY", "Delete API key AUDIT_API_KEY"} {
-		recs := admin.MustResult("audit.query", map[string]any{"query-filters": []any{[]any{"event_data.description", "=", d}}}).([]any)
+		recs := admin.MustResult("audit.query", map[string]any{"query-filters": []any{[]any{"event_data.description", "=", d}},
+			"query-options": map[string]any{"limit": 100}}).([]any)
 		if len(recs) != 1 || recs[0].(map[string]any)["event"] != "METHOD_CALL" {
 			t.Fatalf("%s: %s", d, apptest.String(recs))
 		}
 	}
 	logins := admin.MustResult("audit.query", map[string]any{"query-filters": []any{
-		[]any{"event", "=", "AUTHENTICATION"}, []any{"event_data.credentials.credentials", "=", "API_KEY"}}}).([]any)
+		[]any{"event", "=", "AUTHENTICATION"}, []any{"event_data.credentials.credentials", "=", "API_KEY"}},
+		"query-options": map[string]any{"limit": 100}}).([]any)
 	if len(logins) != 2 {
 		t.Fatalf("key logins %s", apptest.String(logins))
 	}

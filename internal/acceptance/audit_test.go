@@ -19,7 +19,7 @@ func TestAuditTrail(t *testing.T) {
 	admin.Call("user.create", map[string]any{"username": "bob", "full_name": "Bob", "password": "pw-bob", "group_create": true})
 
 	q := func(filters ...any) []any {
-		return admin.MustResult("audit.query", map[string]any{"query-filters": filters}).([]any)
+		return admin.MustResult("audit.query", map[string]any{"query-filters": filters, "query-options": map[string]any{"limit": 1000}}).([]any)
 	}
 	setup := q([]any{"event_data.description", "=", "Set up local administrator admin"})
 	if len(setup) != 1 || setup[0].(map[string]any)["success"] != true {
@@ -56,7 +56,7 @@ func TestAuditTrail(t *testing.T) {
 	if creds["credentials"] != "LOGIN_PASSWORD" || creds["credentials_data"].(map[string]any)["login_id"] == nil {
 		t.Fatalf("login record %s", apptest.String(ok[0]))
 	}
-	r := admin.Call("audit.query", map[string]any{"remote_controller": true})
+	r := admin.Call("audit.query", map[string]any{"remote_controller": true, "query-options": map[string]any{"count": true}})
 	if apptest.Reason(r) != "[EOPNOTSUPP] remote_controller: not supported by this server" {
 		t.Fatalf("remote_controller: %s", apptest.String(r))
 	}

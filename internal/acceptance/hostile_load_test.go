@@ -25,7 +25,7 @@ func heavyQueries() []string {
 		keyQuery(`[["OR",[["name","~",`+long+`],["name","~","(?:.?){500}.*z"]]]]`, `{}`),
 		keyQuery(`[]`, `{"order_by":[`+list(`"name.f%d"`, 100)+`]}`),
 		call("audit.query", `{"query-filters":[`+list(`["event_data.params.*","!=","v%d"]`, 1500)+`],"query-options":{"order_by":[`+
-			list(`"-event_data.f%d"`, 100)+`]}}`),
+			list(`"-event_data.f%d"`, 100)+`],"limit":10000}}`),
 	}
 }
 

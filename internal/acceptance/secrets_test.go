@@ -154,7 +154,7 @@ func sweepSecrets(t *testing.T, opts func(*config.Config)) {
 		resp.Body.Close()
 		sw.saw("openrpc.json", string(body))
 	}
-	sw.saw("audit records", apptest.String(admin.MustResult("audit.query")))
+	sw.saw("audit records", apptest.String(admin.MustResult("audit.query", map[string]any{"query-options": map[string]any{"limit": 10000}})))
 	sw.saw("answers", apptest.String(admin.MustResult("alert.list")))
 	stopEvents()
 	if err := srv.Checkpoint(t.Context()); err != nil {

@@ -101,3 +101,52 @@ func TestV26MechanismChoices(t *testing.T) {
 		}
 	}
 }
+
+// TestAuditQueryRules (versions.md 2.4 row 25.10.1 and decision 1): on
+// every path the default service is MIDDLEWARE alone, several services are
+// refused, a limit, count or get is required, and select items must name
+// record fields; the record-field check comes after the others.
+func TestAuditQueryRules(t *testing.T) {
+	t.Parallel()
+	srv := apptest.MustStart(t)
+	srv.MustSetupAdmin(t)
+	for _, path := range []string{"v25.04.0", "v25.10.0", "v25.10.5", "v26.0.0"} {
+		c := apptest.MustDial(t, srv.WSURL(path))
+		c.MustLogin(apptest.AdminUser, apptest.AdminPassword)
+		for _, tc := range []struct {
+			name  string
+			data  map[string]any
+			extra string
+		}{
+			{"two services", map[string]any{"services": []any{"MIDDLEWARE", "SUDO"}, "query-options": map[string]any{"count": true}},
+				`[["audit.query.services","Querying more than one audit database in a single request is not supported",22]]`},
+			{"no options", map[string]any{},
+				`[["audit.query.query-options","query-options must be set to either gather row count or contain a limit on the rows returned.",22]]`},
+			{"limit 0", map[string]any{"query-options": map[string]any{"limit": 0, "count": false}},
+				`[["audit.query.query-options","query-options must be set to either gather row count or contain a limit on the rows returned.",22]]`},
+			{"services first", map[string]any{"services": []any{"SMB", "SUDO"}},
+				`[["audit.query.services","Querying more than one audit database in a single request is not supported",22]]`},
+			{"unknown columns", map[string]any{"query-options": map[string]any{"limit": 5,
+				"select": []any{"event", "nope", []any{"nada", "x"}, "event_data.method", "evento.x"}}},
+				`[["audit.query.query-options.select.1","nope: column does not exist",22],` +
+					`["audit.query.query-options.select.2","nada: column does not exist",22],` +
+					`["audit.query.query-options.select.4","evento.x: column does not exist",22]]`},
+		} {
+			r := c.Call("audit.query", tc.data)
+			if apptest.Code(r) != -32602 || apptest.Extra(r) != tc.extra {
+				t.Errorf("%s %s: %s", path, tc.name, apptest.String(r))
+			}
+		}
+		recs, _ := c.MustResult("audit.query", map[string]any{"query-options": map[string]any{"limit": 2,
+			"select": []any{"service", []any{"event", "what"}}}}).([]any)
+		if len(recs) != 2 || apptest.String(recs[0]) != `{"service":"MIDDLEWARE","what":"METHOD_CALL"}` {
+			t.Errorf("%s: default service, limit, select: %s", path, apptest.String(recs))
+		}
+		if one := c.MustResult("audit.query", map[string]any{"query-options": map[string]any{"get": true}}); apptest.String(one) == "null" {
+			t.Errorf("%s: get", path)
+		}
+		if n := c.MustResult("audit.query", map[string]any{"services": []any{"SUDO"}, "query-options": map[string]any{"count": true}}); apptest.String(n) != "0" {
+			t.Errorf("%s: SUDO count %v", path, n)
+		}
+	}
+}

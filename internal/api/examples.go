@@ -54,7 +54,11 @@ var examples = map[string][]rpc.Example{
 		{Name: "count", Params: []any{[]any{}, map[string]any{"count": true}}, Result: 1}},
 	"api_key.update": {{Name: "rename", Params: []any{1, map[string]any{"name": "backup-bot-2"}}, Result: with(exKeyEntry, "name", "backup-bot-2")}},
 	"audit.query": {{Name: "count the logins", Params: []any{map[string]any{
-		"query-filters": []any{[]any{"event", "=", "AUTHENTICATION"}}, "query-options": map[string]any{"count": true}}}, Result: 3}},
+		"query-filters": []any{[]any{"event", "=", "AUTHENTICATION"}}, "query-options": map[string]any{"count": true}}}, Result: 3},
+		{Name: "the latest logins", Params: []any{map[string]any{"query-filters": []any{[]any{"event", "=", "AUTHENTICATION"}},
+			"query-options": map[string]any{"order_by": []any{"-message_timestamp"}, "limit": 10, "select": []any{"username", "success", "timestamp"}}}},
+			Result: []any{map[string]any{"username": "admin", "success": true, "timestamp": exDate}}},
+		{Name: "no limit", Params: []any{map[string]any{}}, Err: keyward.Invalid("audit.query.query-options", msgAuditUnbounded)}},
 	"auth.generate_token":    {{Name: "ten minutes", Params: []any{600}, Result: "3xUpH0bq1Zf1J2kqv6m4w7Yc0n5T8rLJ9aS1dQ2eF3gH4iJ5kL6mN7oP8qR9sT0u"}},
 	"auth.login_ex_continue": {{Name: "no two-factor login", Params: []any{map[string]any{"mechanism": "OTP_TOKEN", "otp_token": "123456"}}, Err: errOTP}},
 	"auth.logout":            {{Name: "log out", Params: []any{}, Result: true}},
