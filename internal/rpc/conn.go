@@ -32,7 +32,10 @@ type Conn struct {
 	writeSince atomic.Int64 // unix nanos when the current write began; 0 when idle
 
 	session atomic.Pointer[keyward.Session]
-	logins  *turnstile // login calls run one at a time, in arrival order
+	// endMu is held while a session leaves the connection and the
+	// authority is told (EndSession, closeSession).
+	endMu  sync.Mutex
+	logins *turnstile // login calls run one at a time, in arrival order
 
 	// The auth timeout (guest.go): the connection's place among those not
 	// logged in, whether a login ever succeeded, login calls executing,

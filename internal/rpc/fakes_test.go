@@ -58,10 +58,10 @@ func (a *fakeAuthority) Refresh(_ context.Context, s *keyward.Session, _ keyward
 }
 
 // SessionEnded implements rpc.Authority.
-func (a *fakeAuthority) SessionEnded(s *keyward.Session) { tell(a.ended, s) }
+func (a *fakeAuthority) SessionEnded(h keyward.HeldSession) { tell(a.ended, h.Session) }
 
 // SessionClosed implements rpc.Authority.
-func (a *fakeAuthority) SessionClosed(s *keyward.Session) { tell(a.closed, s) }
+func (a *fakeAuthority) SessionClosed(h keyward.HeldSession) { tell(a.closed, h.Session) }
 
 func (a *fakeAuthority) Confirmed() error {
 	a.mu.Lock()

@@ -141,9 +141,7 @@ func (s *Server) Serve(ws *websocket.Conn, v keyward.Version, g *Guest) {
 	s.mu.Unlock()
 	defer func() {
 		c.dropSubscriptions()
-		if sess := c.session.Swap(nil); sess != nil && s.authority != nil {
-			s.authority.SessionClosed(sess)
-		}
+		c.closeSession()
 		s.mu.Lock()
 		delete(s.conns, c)
 		s.mu.Unlock()
@@ -151,8 +149,9 @@ func (s *Server) Serve(ws *websocket.Conn, v keyward.Version, g *Guest) {
 	c.serve()
 }
 
-// Shutdown closes every connection with 1001 "Server shutting down" and
-// stops the event hub.
+// Shutdown ends every session, closes every connection with 1001 "Server
+// shutting down" and stops the event hub. The sessions' ends are recorded
+// (SessionClosed) before it returns, so before the store closes.
 func (s *Server) Shutdown() {
 	s.mu.Lock()
 	s.done = true
@@ -162,6 +161,7 @@ func (s *Server) Shutdown() {
 	}
 	s.mu.Unlock()
 	for _, c := range conns {
+		c.closeSession()
 		c.Close(websocket.StatusGoingAway, reasonShutdown)
 	}
 	s.hub.stop()

@@ -20,11 +20,13 @@ type Authority interface {
 	// SessionEnded is told when a session ends other than by a new login
 	// or the connection closing (logout, termination, invalidation), so
 	// the tokens it generated go too. The session is marked ended first.
-	SessionEnded(s *keyward.Session)
-	// SessionClosed is told when the connection of a session closes: the
-	// tokens it generated stay (a web page reloads), the token it logged
-	// in with goes.
-	SessionClosed(s *keyward.Session)
+	// It is told once per session, with the connection that held it.
+	SessionEnded(h keyward.HeldSession)
+	// SessionClosed is told when the connection of a session closes (or
+	// the server shuts down): the tokens it generated stay (a web page
+	// reloads), the token it logged in with goes. It is told once per
+	// session, with the connection that held it.
+	SessionClosed(h keyward.HeldSession)
 	// Confirmed returns nil while the node may trust its view of
 	// credentials, and the error to answer logins and the calls of every
 	// session with otherwise (cluster.md 4: the node fails closed).
@@ -71,19 +73,39 @@ func (c *Conn) CompareAndSwapSession(old, s *keyward.Session) bool {
 // it; without one (auth.logout) they are removed silently. The connection
 // stays open.
 func (c *Conn) EndSession(s *keyward.Session, reason *keyward.Error) bool {
+	c.endMu.Lock()
 	if !c.session.CompareAndSwap(s, nil) {
+		c.endMu.Unlock()
 		return false
 	}
 	s.End()
 	if c.srv.authority != nil {
-		c.srv.authority.SessionEnded(s)
+		c.srv.authority.SessionEnded(c.held(s))
 	}
+	c.endMu.Unlock()
 	for _, name := range c.dropSubscriptions() {
 		if reason != nil {
 			c.notifyUnsubscribed(name, reason)
 		}
 	}
 	return true
+}
+
+// closeSession ends the session of a connection that closes, or that the
+// server is shutting down. It returns once the authority has been told,
+// also when another goroutine ended the session first: a server shutting
+// down has every session's end recorded before its store closes.
+func (c *Conn) closeSession() {
+	c.endMu.Lock()
+	defer c.endMu.Unlock()
+	if sess := c.session.Swap(nil); sess != nil && c.srv.authority != nil {
+		c.srv.authority.SessionClosed(c.held(sess))
+	}
+}
+
+// held names s as a session of this connection.
+func (c *Conn) held(s *keyward.Session) keyward.HeldSession {
+	return keyward.HeldSession{ConnID: c.id, Session: s, Origin: c.origin}
 }
 
 // Subscribe adds a subscription to an event name and returns its id.

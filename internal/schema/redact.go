@@ -7,10 +7,13 @@ const Redacted = "********"
 
 // Redact returns the positional arguments as plain values for an audit
 // record, failing closed: a value the parameters' schemas mark Secret, a
-// value the schemas do not describe (an extra argument, an unknown field or
-// union variant) and a value of the wrong shape are all replaced by
-// Redacted, so a secret sent in the wrong place is not recorded either. It
-// works on arguments as sent, valid or not.
+// value the schemas do not describe (an extra argument, the tag of an
+// unknown union variant) and a value of the wrong shape are all replaced
+// by Redacted, and a member no field describes (an unknown key such as a
+// mistyped "passwrod", or any member but the tag of an unknown variant)
+// is left out, as TrueNAS does (api-keys.md 15.2); so a secret sent in the
+// wrong place is not recorded either. It works on arguments as sent,
+// valid or not.
 func Redact(params []Field, args []any) []any {
 	out := make([]any, len(args))
 	for i, a := range args {
@@ -32,7 +35,7 @@ func (s *Schema) redact(v any) any {
 	switch s.Kind {
 	case KindObject:
 		if o, ok := v.(*ejson.Object); ok {
-			return redactFields(s.Fields, o, "")
+			return redactFields(s.Fields, o)
 		}
 	case KindUnion:
 		if o, ok := v.(*ejson.Object); ok {
@@ -64,26 +67,28 @@ func (s *Schema) redact(v any) any {
 }
 
 // redactVariant redacts an object of a tagged union by the variant its
-// tag names; with an unknown tag, every member is redacted.
+// tag names; with an unknown tag, only the tag is kept, redacted.
 func (s *Schema) redactVariant(o *ejson.Object) any {
-	tag, _ := o.Get(s.Tag)
+	tag, sent := o.Get(s.Tag)
 	for _, variant := range s.Variants {
 		if variant.Tag == tag {
-			return redactFields(variant.Schema.Fields, o, s.Tag)
+			out := redactFields(variant.Schema.Fields, o)
+			out[s.Tag] = ejson.Plain(tag)
+			return out
 		}
 	}
-	return redactFields(nil, o, "")
+	out := map[string]any{}
+	if sent {
+		out[s.Tag] = Redacted
+	}
+	return out
 }
 
-// redactFields redacts each member by its field's schema; members no field
-// describes are redacted, except keep, the tag of a known variant.
-func redactFields(fields []Field, o *ejson.Object, keep string) map[string]any {
+// redactFields redacts each member a field describes by its schema and
+// leaves out the others.
+func redactFields(fields []Field, o *ejson.Object) map[string]any {
 	out := make(map[string]any, len(o.Keys))
 	for i, k := range o.Keys {
-		out[k] = Redacted
-		if k == keep && keep != "" {
-			out[k] = ejson.Plain(o.Vals[i])
-		}
 		for _, f := range fields {
 			if f.Name == k {
 				out[k] = f.Schema.redact(o.Vals[i])

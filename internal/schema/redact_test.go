@@ -8,7 +8,9 @@ import (
 )
 
 // TestRedactFailsClosed: only what the schemas describe, in the shape they
-// describe, is recorded; secrets and everything else become "********".
+// describe, is recorded; secrets and values of the wrong shape become
+// "********", and members no field describes are left out (api-keys.md
+// 15.2: a mistyped "passwrod" is dropped, not masked).
 func TestRedactFailsClosed(t *testing.T) {
 	secretLogin := schema.Union("mechanism", "AuthMech",
 		schema.Variant{Tag: "PASSWORD_PLAIN", Schema: schema.Object(
@@ -18,13 +20,18 @@ func TestRedactFailsClosed(t *testing.T) {
 	tests := []struct{ name, args, want string }{
 		{"Valid", `[1, {"name": "k", "username": "u", "expires_at": null}, {"mechanism": "PASSWORD_PLAIN", "username": "u", "password": "s"}]`,
 			`[1,{"expires_at":null,"name":"k","username":"u"},{"mechanism":"PASSWORD_PLAIN","password":"********","username":"u"}]`},
-		{"UnknownField", `[1, {"name": "k", "key": "s"}]`, `[1,{"key":"********","name":"k"}]`},
+		{"UnknownField", `[1, {"name": "k", "key": "s"}]`, `[1,{"name":"k"}]`},
+		{"MistypedSecret", `[1, {}, {"mechanism": "PASSWORD_PLAIN", "username": "u", "passwrod": "s"}]`,
+			`[1,{},{"mechanism":"PASSWORD_PLAIN","username":"u"}]`},
+		{"NestedUnknownField", `[1, {"name": "k", "username": {"x": "s"}}, {"mechanism": "PASSWORD_PLAIN", "extra": {"password": "s"}}]`,
+			`[1,{"name":"k","username":"********"},{"mechanism":"PASSWORD_PLAIN"}]`},
 		{"ExtraArgument", `[1, {}, {}, "s"]`, `[1,{},{},"********"]`},
 		{"StringForInt", `["s"]`, `["********"]`},
 		{"ObjectForString", `[1, {"name": {"x": "s"}}]`, `[1,{"name":"********"}]`},
 		{"ListForObject", `[1, ["s"]]`, `[1,"********"]`},
 		{"UnknownVariant", `[1, {}, {"mechanism": "s", "username": "u", "password": "s"}]`,
-			`[1,{},{"mechanism":"********","password":"********","username":"********"}]`},
+			`[1,{},{"mechanism":"********"}]`},
+		{"NoTag", `[1, {}, {"username": "u", "password": "s"}]`, `[1,{},{}]`},
 		{"NumberForInt", `[1.5]`, `[1.5]`},
 	}
 	for _, tt := range tests {

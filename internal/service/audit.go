@@ -19,7 +19,7 @@ const Redacted = "********"
 func (s *Service) AuditCall(ctx context.Context, a keyward.CallAudit) {
 	rec := s.auditRecord(a.Caller, a.Caller.Username, "METHOD_CALL", a.Success, map[string]any{
 		"method": a.Method, "params": query.Canonical(a.Params), "description": a.Description,
-		"authenticated": a.Authenticated, "authorized": a.Authorized, "vers": auditVers(),
+		"authenticated": a.Authenticated, "authorized": a.Authorized,
 	})
 	s.addAudit(ctx, rec)
 }
@@ -31,13 +31,24 @@ func (s *Service) auditLogin(ctx context.Context, c *keyward.Caller, username st
 		e = errText
 	}
 	rec := s.auditRecord(c, username, "AUTHENTICATION", errText == "", map[string]any{
-		"credentials": creds, "error": e, "vers": auditVers(),
+		"credentials": creds, "error": e,
 	})
 	if errText == "" {
 		sd := rec["service_data"].(map[string]any)
 		sd["credentials"] = creds
 	}
 	s.addAudit(ctx, rec)
+}
+
+// auditLogout writes the LOGOUT record of a session that ended, however
+// it ended (api-keys.md 15.2): as TrueNAS 25.10, it still names the
+// session's credentials and user.
+func (s *Service) auditLogout(h keyward.HeldSession) {
+	c := &keyward.Caller{ConnID: h.ConnID, Session: h.Session, Origin: h.Origin}
+	rec := s.auditRecord(c, s.CurrentUsername(h.Session), "LOGOUT", true, map[string]any{
+		"credentials": s.CredentialsJSON(h.Session, true),
+	})
+	s.addAudit(context.Background(), rec)
 }
 
 func (s *Service) addAudit(ctx context.Context, rec map[string]any) {
@@ -50,9 +61,13 @@ func auditVers() map[string]any { return map[string]any{"major": int64(0), "mino
 
 func (s *Service) auditRecord(c *keyward.Caller, username, event string, success bool, data map[string]any) map[string]any {
 	now := s.now().UTC()
+	// Every record of a connection names it, logged in or not, as TrueNAS
+	// does: the connection's id is the id auth.sessions shows.
 	var session, creds any
-	if c.Session != nil {
+	if c.ConnID != "" {
 		session = c.ConnID
+	}
+	if c.Session != nil {
 		creds = s.CredentialsJSON(c.Session, true)
 	}
 	return map[string]any{

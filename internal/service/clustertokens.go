@@ -76,17 +76,23 @@ func (s *Service) sharedToken(ctx context.Context, id [sha256.Size]byte) *token 
 		origin: origin, singleUse: rec.SingleUse, attrs: rec.Attrs, epoch: rec.Epoch, shared: true}
 }
 
-// consumeToken takes a token for a login: in a cluster, a single-use
-// token or one made on another node is taken from the table first (one
-// statement: only one login in the cluster gets a single-use token), then
-// a token made here from this node's memory.
+// consumeToken takes a token for a login: in a cluster, every token is
+// taken from the table first (one statement: only one login in the
+// cluster gets a single-use token), then a token made here from this
+// node's memory. A token made here that the table no longer has was
+// destroyed on another node (a session that logged in with it there
+// ended, accounts.md 12.1), so this node forgets it too.
 func (s *Service) consumeToken(ctx context.Context, id [sha256.Size]byte, t *token) bool {
-	if s.cfg.Tokens != nil && (t.shared || t.singleUse) {
+	if s.cfg.Tokens != nil {
 		rec, err := s.cfg.Tokens.TakeToken(ctx, id, true, s.now())
 		if err != nil {
 			s.log.Warn("take token", "error", err)
+			return false
 		}
-		if err != nil || rec == nil {
+		if rec == nil {
+			if !t.shared {
+				s.tokens.remove(id)
+			}
 			return false
 		}
 	}
@@ -104,13 +110,14 @@ func (s *Service) tokensGone(ids [][sha256.Size]byte) {
 	}
 }
 
-// unshareToken deletes a token made on another node from the table, in
-// the background (a token session's connection closed).
+// unshareToken deletes a token made on another node from the table (a
+// session that logged in with it ended here); the node that made it finds
+// it gone at its next login there (consumeToken).
 func (s *Service) unshareToken(id [sha256.Size]byte) {
 	if s.cfg.Tokens == nil {
 		return
 	}
-	go s.tokensGone([][sha256.Size]byte{id})
+	s.tokensGone([][sha256.Size]byte{id})
 }
 
 // purgeTokens deletes the table's tokens past their TTL.

@@ -37,7 +37,7 @@ func (m *sessions) EndSessions(match func(*keyward.Session) bool) int {
 			continue
 		}
 		s.End()
-		m.svc.SessionEnded(s)
+		m.svc.SessionEnded(keyward.HeldSession{ConnID: "c-" + s.LoginID, Session: s})
 		n++
 	}
 	m.open = keep
@@ -130,12 +130,20 @@ func (c *conn) SetSession(s *keyward.Session) {
 	}
 }
 
+// CompareAndSwapSession installs new if old is there; like SetSession,
+// it runs onSet after the first session it installs.
 func (c *conn) CompareAndSwapSession(old, new *keyward.Session) bool {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	if c.sess != old {
+		c.mu.Unlock()
 		return false
 	}
 	c.sess = new
+	f := c.onSet
+	c.onSet = nil
+	c.mu.Unlock()
+	if f != nil {
+		f()
+	}
 	return true
 }

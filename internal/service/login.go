@@ -62,10 +62,15 @@ func (s *Service) newSession(u *keyward.User, cred keyward.Credential) *keyward.
 func (s *Service) establish(ctx context.Context, c *keyward.Caller, b Binder, sess *keyward.Session,
 	refuse func() (*keyward.Session, keyward.LoginResponse)) (*keyward.Session, keyward.LoginResponse) {
 	prev := b.Session()
-	b.SetSession(sess)
+	for !b.CompareAndSwapSession(prev, sess) {
+		prev = b.Session() // the previous session ended meanwhile
+	}
 	if !s.sessionValid(sess) {
 		b.CompareAndSwapSession(sess, prev)
 		return refuse()
+	}
+	if prev != nil {
+		s.sessionReplaced(c, prev)
 	}
 	s.login(ctx, c, sess.Credential, sess.Username, s.CredentialsJSON(sess, true), "", Success)
 	return sess, Success
@@ -164,7 +169,8 @@ func (s *Service) Refresh(_ context.Context, sess *keyward.Session, _ keyward.Or
 		return "", 0, ErrUnconfirmed // the store failed: refuse this call, keep the session
 	}
 	if u == nil || !keyValid || s.expired(sess, now) {
-		s.SessionEnded(sess)
+		// The RPC layer ends the session on this answer and records it.
+		s.dropSessionTokens(sess)
 		return "", 0, keyward.ErrNotAuthenticated
 	}
 	if sess.Credential == keyward.CredToken {

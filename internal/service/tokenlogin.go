@@ -107,18 +107,40 @@ func (s *Service) GenerateToken(c *keyward.Caller, o TokenOptions) (string, erro
 	return text, nil
 }
 
-// SessionEnded destroys the tokens a session generated and the token it
-// logged in with. The RPC layer calls it when a session ends by logout,
-// termination or invalidation.
-func (s *Service) SessionEnded(sess *keyward.Session) {
-	s.tokens.removeWhere(func(t *token) bool { return t.parent == sess })
-	s.SessionClosed(sess)
+// SessionEnded records the end of a session (its LOGOUT record) and
+// destroys the tokens it generated and the token it logged in with. The
+// RPC layer calls it once when a session ends by logout, termination or
+// invalidation.
+func (s *Service) SessionEnded(h keyward.HeldSession) {
+	s.dropSessionTokens(h.Session)
+	s.auditLogout(h)
 }
 
-// SessionClosed destroys the token a session logged in with, when its
-// connection closes; the tokens it generated stay until their TTL (a web
-// page reloading logs in again with one).
-func (s *Service) SessionClosed(sess *keyward.Session) {
+// SessionClosed records the end of a session whose connection closed and
+// destroys the token it logged in with; the tokens it generated stay until
+// their TTL (a web page reloading logs in again with one).
+func (s *Service) SessionClosed(h keyward.HeldSession) {
+	s.dropLoginToken(h.Session)
+	s.auditLogout(h)
+}
+
+// sessionReplaced records the end of a session that a new login on its
+// connection replaced, and destroys the token it logged in with, as when
+// its connection closes.
+func (s *Service) sessionReplaced(c *keyward.Caller, prev *keyward.Session) {
+	s.SessionClosed(keyward.HeldSession{ConnID: c.ConnID, Session: prev, Origin: c.Origin})
+}
+
+// dropSessionTokens destroys the tokens sess generated and the token it
+// logged in with.
+func (s *Service) dropSessionTokens(sess *keyward.Session) {
+	s.tokens.removeWhere(func(t *token) bool { return t.parent == sess })
+	s.dropLoginToken(sess)
+}
+
+// dropLoginToken destroys the token a TOKEN session logged in with (also
+// in a cluster's token table) and forgets the session's idle timer.
+func (s *Service) dropLoginToken(sess *keyward.Session) {
 	if sess.Credential == keyward.CredToken {
 		if !s.tokens.remove(sess.TokenDigest) {
 			s.unshareToken(sess.TokenDigest) // made on another node: not in this node's memory

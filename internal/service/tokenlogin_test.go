@@ -59,7 +59,7 @@ func TestLoginToken(t *testing.T) {
 		{name: "ErrIdleExpired", opts: ttl10, change: advance(10 * time.Minute), want: service.AuthErr, reason: "Invalid token"},
 		{name: "ErrParentEnded", opts: ttl10, change: func(e *env, c *keyward.Caller) {
 			c.Session.End()
-			e.svc.SessionEnded(c.Session)
+			e.svc.SessionEnded(keyward.HeldSession{ConnID: c.ConnID, Session: c.Session, Origin: c.Origin})
 		}, want: service.AuthErr, reason: "Invalid token"},
 		{name: "ErrPasswordChanged", opts: ttl10, change: func(e *env, c *keyward.Caller) {
 			update(e, c.Session.UserID, service.UserUpdate{Password: keyward.Opt[string]{Set: true, Value: "new"}})
@@ -150,7 +150,7 @@ func TestTokenUse(t *testing.T) {
 			t.Fatal(resp)
 		}
 		kept := e.token(e.caller(&keyward.Caller{ConnID: "t", Origin: secure}, sess), ttl10)
-		e.svc.SessionClosed(sess)
+		e.svc.SessionClosed(keyward.HeldSession{ConnID: "t", Session: sess, Origin: secure})
 		if _, resp := e.loginToken(tok, secure); resp != service.AuthErr {
 			t.Errorf("the token of a closed session: %s", resp)
 		}
