@@ -85,6 +85,9 @@ type KeyTx interface {
 	Find(ctx context.Context, id int64) (*APIKey, error) // nil when missing
 	NameTaken(ctx context.Context, name string, except int64) (bool, error)
 	Create(ctx context.Context, k *APIKey) error // a zero k.ID takes the next id
+	// NextID takes the id the next key gets (for what is sealed under its
+	// id before it is created); Create with it uses it.
+	NextID(ctx context.Context) (int64, error)
 	// IDUsed reports whether id is or ever was a key's id: ids are never
 	// given out twice.
 	IDUsed(ctx context.Context, id int64) (bool, error)

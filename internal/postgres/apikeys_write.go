@@ -85,6 +85,9 @@ func (t *keyTx) takeID(ctx context.Context, k *keyward.APIKey) error {
 	return nil
 }
 
+// NextID implements keyward.KeyTx: it takes the next id of the sequence.
+func (t *keyTx) NextID(ctx context.Context) (int64, error) { return t.w.nextID(ctx, "api_keys") }
+
 // IDUsed implements keyward.KeyTx: id_sequences keeps the highest key id
 // ever given out.
 func (t *keyTx) IDUsed(ctx context.Context, id int64) (bool, error) {

@@ -60,6 +60,19 @@ func (t *keyTx) Create(ctx context.Context, k *keyward.APIKey) error {
 	return err
 }
 
+// NextID implements keyward.KeyTx: AUTOINCREMENT gives the next key one
+// above the highest id ever given out, which only this transaction (the
+// one writer) can change before its Create.
+func (t *keyTx) NextID(ctx context.Context) (int64, error) {
+	var id int64
+	err := t.tx.QueryRowContext(ctx, `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'api_keys'), 0),
+		coalesce((SELECT max(id) FROM api_keys), 0)) + 1`).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("next key id: %w", err)
+	}
+	return id, nil
+}
+
 // IDUsed implements keyward.KeyTx: AUTOINCREMENT keeps the highest id
 // ever given out in sqlite_sequence.
 func (t *keyTx) IDUsed(ctx context.Context, id int64) (bool, error) {

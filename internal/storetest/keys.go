@@ -134,6 +134,20 @@ func testKeyIDs(t *testing.T, s keyward.Store) {
 		}
 		return nil
 	}))
+	k4 := newKey(u, "four", "p1")
+	must(t, s.UpdateKeys(ctx, func(tx keyward.KeyTx) error {
+		id, err := tx.NextID(ctx)
+		if err != nil || id <= k3.ID {
+			return fmt.Errorf("NextID = %d, %v; want above %d", id, err, k3.ID)
+		}
+		k4.ID = id
+		return tx.Create(ctx, k4)
+	}))
+	k5 := newKey(u, "five", "p1")
+	createKey(t, s, k5)
+	if k5.ID <= k4.ID {
+		t.Errorf("the key after one created with NextID %d took id %d", k4.ID, k5.ID)
+	}
 }
 
 func testRevokedInsecure(t *testing.T, s keyward.Store) {
