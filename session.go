@@ -16,6 +16,22 @@ type Origin struct {
 	// Secure reports secure transport: own TLS, a trusted proxy reporting
 	// https, the unix socket, or loopback.
 	Secure bool
+	// Binding is the connection's tls-server-end-point channel binding
+	// (scram.md 9.8): that of the certificate Keyward's own TLS listener
+	// served, or of scram_binding_cert behind a trusted proxy reporting
+	// https; nil when the connection has none (plain ws://, the unix
+	// socket, a certificate whose algorithm gives no binding). The bytes
+	// are kept in a string so that Origins stay comparable.
+	Binding string
+}
+
+// ChannelBinding returns the connection's channel binding bytes, nil when
+// it has none.
+func (o Origin) ChannelBinding() []byte {
+	if o.Binding == "" {
+		return nil
+	}
+	return []byte(o.Binding)
 }
 
 // String returns "ip:port", "[ipv6]:port" or "UNIX socket".
@@ -48,6 +64,18 @@ const (
 	MechSCRAM Mechanism = "SCRAM"
 )
 
+// SCRAMType is the scram_type of a SCRAM step of auth.login_ex and of its
+// answer (scram.md 2.2, 2.3).
+type SCRAMType string
+
+// The SCRAM steps and answers.
+const (
+	SCRAMClientFirst SCRAMType = "CLIENT_FIRST_MESSAGE"
+	SCRAMClientFinal SCRAMType = "CLIENT_FINAL_MESSAGE"
+	SCRAMServerFirst SCRAMType = "SERVER_FIRST_RESPONSE"
+	SCRAMServerFinal SCRAMType = "SERVER_FINAL_RESPONSE"
+)
+
 // LoginResponse is the response_type of a login (accounts.md 10.2).
 type LoginResponse string
 
@@ -60,6 +88,9 @@ const (
 	// use the API (no roles) on v26.0.0 and later; older versions answer
 	// LoginAuthErr instead (versions.md 2.5).
 	LoginDenied LoginResponse = "DENIED"
+	// LoginSCRAM answers a SCRAM step that went through: the server-first,
+	// or the server-final of a successful login (scram.md 2.2, 2.3).
+	LoginSCRAM LoginResponse = "SCRAM_RESPONSE"
 )
 
 // Credential is how a session logged in.
@@ -89,6 +120,9 @@ type Session struct {
 	APIKeyID   int64
 	APIKeyName string
 	APIKeyGen  int64 // the key's SecretGen at login
+	// SCRAM marks an API_KEY session opened by a SCRAM login (auth.me's
+	// account_attributes name it).
+	SCRAM bool
 	// Parent is the generating session of a TOKEN session.
 	Parent *Session
 	// TokenDigest is the SHA-256 of the token a TOKEN session logged in

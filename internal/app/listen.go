@@ -32,17 +32,23 @@ func (a *App) listen(ls *Listeners) (err error) {
 	if ls.Plain, err = net.Listen("tcp", a.cfg.Listen); err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	var bindings httpserver.Bindings
+	if bindings.Proxy, err = a.proxyBinding(); err != nil {
+		return err
+	}
 	if a.cfg.TLSListen != "" {
-		tc, err := a.tlsConfig()
+		tc, binding, err := a.tlsConfig()
 		if err != nil {
 			return err
 		}
+		bindings.TLS = binding
 		l, err := net.Listen("tcp", a.cfg.TLSListen)
 		if err != nil {
 			return fmt.Errorf("tls_listen: %w", err)
 		}
 		ls.TLS = tls.NewListener(l, tc)
 	}
+	a.http.SetBindings(bindings)
 	if a.cfg.UnixSocket != "" {
 		_ = os.Remove(a.cfg.UnixSocket)
 		if ls.Unix, err = net.Listen("unix", a.cfg.UnixSocket); err != nil {

@@ -22,6 +22,12 @@ func (p Proxies) trusted(a netip.Addr) bool {
 	return false
 }
 
+// fromProxy reports whether the request's peer is a trusted proxy.
+func (p Proxies) fromProxy(r *http.Request) bool {
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
+	return err == nil && p.trusted(peer.Addr())
+}
+
 // clientOrigin decides a request's origin and secure transport as
 // protocol.md 1.2 says.
 func clientOrigin(r *http.Request, proxies Proxies) keyward.Origin {

@@ -43,6 +43,8 @@ type Server struct {
 	origins browserOrigins
 	mux     *http.ServeMux
 	http    *http.Server
+	// bindings are the SCRAM channel bindings (SetBindings).
+	bindings Bindings
 }
 
 // New returns a server with every route installed.
@@ -216,6 +218,7 @@ func (s *Server) websocket(w http.ResponseWriter, r *http.Request) {
 // address. It answers 403 or 429 and returns nil when one fails.
 func (s *Server) admit(w http.ResponseWriter, r *http.Request) *rpc.Guest {
 	origin := clientOrigin(r, s.cfg.Proxies)
+	origin.Binding = s.binding(r, origin)
 	if ok, from, own := s.origins.allow(r); !ok {
 		s.cfg.Logger.Warn("websocket origin refused", "origin", clip(from), "server_origin", clip(own),
 			"client", origin.String(), "path", r.URL.Path)

@@ -36,6 +36,9 @@ type Conn struct {
 	// authority is told (EndSession, closeSession).
 	endMu  sync.Mutex
 	logins *turnstile // login calls run one at a time, in arrival order
+	// pendingLogin is the login a multi-step mechanism left half done
+	// (pending.go).
+	pendingLogin atomic.Value
 
 	// The auth timeout (guest.go): the connection's place among those not
 	// logged in, whether a login ever succeeded, login calls executing,
