@@ -89,8 +89,8 @@ func (s *Service) OtherNodesSessions(ctx context.Context) ([]keyward.SessionReco
 // ended all the same wherever it is. It answers once every live node has
 // applied the end.
 func (s *Service) TerminateElsewhere(ctx context.Context, id string) (bool, error) {
-	if s.cfg.Sessions == nil || strings.HasPrefix(id, allExcept) {
-		return false, nil // connection ids never start so: a client's id must not end every session
+	if s.cfg.Sessions == nil || strings.HasPrefix(id, allExcept) || strings.HasPrefix(id, tokenGone) {
+		return false, nil // connection ids never start so: a client's id must not end every session or a token
 	}
 	others, err := s.OtherNodesSessions(ctx)
 	if err != nil {
@@ -124,8 +124,13 @@ func (s *Service) endSession(ctx context.Context, id string) error {
 }
 
 // applySessionEnd ends the session of connection id if this node holds
-// it, or every session but one for "*<id>".
+// it, or every session but one for "*<id>", or destroys a token for
+// "#<digest>".
 func (s *Service) applySessionEnd(id string) {
+	if digest, ok := strings.CutPrefix(id, tokenGone); ok {
+		s.applyTokenGone(digest)
+		return
+	}
 	h := s.holder()
 	if h == nil {
 		return

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"net/netip"
 	"time"
 
@@ -76,23 +77,17 @@ func (s *Service) sharedToken(ctx context.Context, id [sha256.Size]byte) *token 
 		origin: origin, singleUse: rec.SingleUse, attrs: rec.Attrs, epoch: rec.Epoch, shared: true}
 }
 
-// consumeToken takes a token for a login: in a cluster, every token is
-// taken from the table first (one statement: only one login in the
-// cluster gets a single-use token), then a token made here from this
-// node's memory. A token made here that the table no longer has was
-// destroyed on another node (a session that logged in with it there
-// ended, accounts.md 12.1), so this node forgets it too.
+// consumeToken takes a token for a login: in a cluster, a single-use
+// token or one made on another node is taken from the table first (one
+// statement: only one login in the cluster gets a single-use token), then
+// a token made here from this node's memory.
 func (s *Service) consumeToken(ctx context.Context, id [sha256.Size]byte, t *token) bool {
-	if s.cfg.Tokens != nil {
+	if s.cfg.Tokens != nil && (t.shared || t.singleUse) {
 		rec, err := s.cfg.Tokens.TakeToken(ctx, id, true, s.now())
 		if err != nil {
 			s.log.Warn("take token", "error", err)
-			return false
 		}
-		if rec == nil {
-			if !t.shared {
-				s.tokens.remove(id)
-			}
+		if err != nil || rec == nil {
 			return false
 		}
 	}
@@ -110,14 +105,39 @@ func (s *Service) tokensGone(ids [][sha256.Size]byte) {
 	}
 }
 
-// unshareToken deletes a token made on another node from the table (a
-// session that logged in with it ended here); the node that made it finds
-// it gone at its next login there (consumeToken).
+// unshareToken destroys a token made on another node (a session that
+// logged in with it ended here, accounts.md 12.1): it leaves the table at
+// once, so no other node takes it, and a change tells the node that made
+// it to forget it (applied there within revocation_max_lag, like any
+// change). The change is not waited for: this may run on the goroutine
+// that applies changes.
 func (s *Service) unshareToken(id [sha256.Size]byte) {
 	if s.cfg.Tokens == nil {
 		return
 	}
 	s.tokensGone([][sha256.Size]byte{id})
+	if s.cfg.Log == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), tokenWait)
+	defer cancel()
+	if err := s.cfg.Log.AppendSessionEnd(ctx, tokenGone+hex.EncodeToString(id[:])); err != nil {
+		s.log.Warn("tell the cluster a token is gone", "error", err)
+	}
+}
+
+// tokenGone starts a session change that destroys a token, named by the
+// hex of its digest, on the node that holds it in memory.
+const tokenGone = "#"
+
+// applyTokenGone destroys the token a tokenGone change names, if this node
+// holds it.
+func (s *Service) applyTokenGone(hexDigest string) {
+	var id [sha256.Size]byte
+	if b, err := hex.DecodeString(hexDigest); err == nil && len(b) == len(id) {
+		copy(id[:], b)
+		s.tokens.remove(id)
+	}
 }
 
 // purgeTokens deletes the table's tokens past their TTL.
