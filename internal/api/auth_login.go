@@ -41,12 +41,18 @@ func loginData(v26 bool) *schema.Schema {
 	).Desc("Login data, tagged by `mechanism`.")
 }
 
+// userInfoOrNull is the user_info member of login answers. OrNull marks
+// the schema it is called on, so it is called once, at start-up, and not
+// by each registry built (tests build several at once); it marks
+// userInfoSchema itself: auth.me answers null when the user is gone.
+var userInfoOrNull = userInfoSchema.OrNull()
+
 // loginResult is auth.login_ex's result on v26.0.0 (v26) or 25.x: v26
 // adds SUCCESS.reconnect_token and the DENIED answer.
 func loginResult(v26 bool) *schema.Schema {
 	success := []schema.Field{
 		schema.Req("response_type", schema.Const(string(keyward.LoginSuccess))),
-		schema.Req("user_info", userInfoSchema.OrNull()),
+		schema.Req("user_info", userInfoOrNull),
 		schema.Req("authenticator", schema.Const("LEVEL_1")),
 	}
 	failures := []string{string(keyward.LoginAuthErr), string(keyward.LoginExpired)}
