@@ -66,10 +66,14 @@ const (
 	ReasonUnknown           = "Unknown reason"
 )
 
-// KeyView says how key entries look to a caller: what its roles hide.
-// (How its API version shapes them is the API layer's business.)
+// KeyView says how key entries look to a caller: what its roles hide, and
+// which verifier fields its API version shows. (Every other difference
+// between versions is the API layer's business.)
 type KeyView struct {
-	Redact bool // keyhash shown as "********"
+	Redact bool // keyhash and a SCRAM salt shown as "********"
+	// SCRAM shows entries as v26.0.0 does: iterations, salt, stored_key
+	// and server_key instead of keyhash (scram.md 9.5).
+	SCRAM bool
 }
 
 // InsecureUse is a refused use of a key over an insecure transport.

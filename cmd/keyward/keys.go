@@ -48,9 +48,9 @@ func (e env) keyCmd(ctx context.Context, args []string) error {
 				_, err = s.DeleteKey(ctx, id)
 				return err
 			}
-			_, _, raw, err := s.UpdateKey(ctx, id, service.KeyUpdate{Reset: true})
+			_, after, err := s.UpdateKey(ctx, id, service.KeyUpdate{Reset: true})
 			if err == nil {
-				fmt.Fprintf(e.stdout, "%s\n", raw)
+				fmt.Fprintf(e.stdout, "%s\n", after.Raw)
 			}
 			return err
 		}
@@ -74,12 +74,12 @@ func (e env) keyCreate(ctx context.Context, s *service.Service, user, name, expi
 		}
 		in.ExpiresAt = &t
 	}
-	_, raw, err := s.CreateKey(ctx, in)
+	issued, err := s.CreateKey(ctx, in)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "Save this key now: it is shown only once.\n")
-	fmt.Fprintf(e.stdout, "%s\n", raw)
+	fmt.Fprintf(e.stdout, "%s\n", issued.Raw)
 	return nil
 }
 

@@ -76,7 +76,7 @@ func TestImportTrueNASKeys(t *testing.T) {
 		t.Fatalf("import: %d %s %s", code, out, errOut)
 	}
 	srv := apptest.MustStart(t, apptest.InDir(dir))
-	admin := apptest.MustDial(t, srv.WSURL("current"))
+	admin := apptest.MustDial(t, srv.WSURL("v25.10.0")) // keyhash: before v26
 	admin.MustLogin("admin", "pw")
 	raw := "41-" + secret
 	for i := range 2 {

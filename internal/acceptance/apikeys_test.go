@@ -264,7 +264,7 @@ func TestKeyhashRedaction(t *testing.T) { // acceptance 15
 	admin := srv.MustSetupAdmin(t)
 	apptest.MustUserWithRoles(t, admin, "ro", "pw-ro", "READONLY_ADMIN")
 	_, raw := apptest.MustCreateKey(t, admin, "adm", "admin")
-	full := apptest.MustDial(t, srv.WSURL("current"))
+	full := apptest.MustDial(t, srv.WSURL("v25.10.0")) // keyhash: before v26
 	full.KeyLogin("admin", raw)
 	rows := full.MustResult("api_key.query").([]any)
 	if !keyHashRE.MatchString(rows[0].(map[string]any)["keyhash"].(string)) {

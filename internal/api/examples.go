@@ -1,6 +1,8 @@
 package api
 
 import (
+	"strings"
+
 	"github.com/keyward/keyward"
 	"github.com/keyward/keyward/internal/rpc"
 	"github.com/keyward/keyward/internal/service"
@@ -12,8 +14,14 @@ import (
 var (
 	exDate     = map[string]any{"$date": int64(1767225600000)}
 	exKeyEntry = map[string]any{"id": 1, "name": "backup-bot", "username": "admin", "user_identifier": 1,
-		"keyhash": "$hmac-sha256$7f3a91c2$ayR8pAlk792EnfxzHD+ZNdIwHIH1H7fRvLs9XPS6Gdc=", "created_at": exDate,
-		"expires_at": nil, "local": true, "revoked": false, "revoked_reason": nil}
+		"iterations": 50000, "salt": "q3h1Vv0bR8mJc2dW9yKx4A==", "stored_key": "********", "server_key": "********",
+		"created_at": exDate, "expires_at": nil, "local": true, "revoked": false, "revoked_reason": nil}
+	// exKeyCreated is a create result: the raw key, and the real SCRAM
+	// values with the client key (scram.md 9.4).
+	exKeyCreated = with(with(with(with(exKeyEntry, "key", "1-nO471l9gbNAQr74El9W8CITOJoOBq3BnieW69XweU0fAOMK7AUQnWikaTvt534oE"),
+		"client_key", "mZ2v1Yk0cQ8tJ3wE6rT9yU2iO5pA8sD1fG4hJ7kL0zX3cV6bN9mQ2wE5rT8yU1iO4pA7sD0fG3hJ6kL9zX2cVw=="),
+		"stored_key", "Yk0cQ8tJ3wE6rT9yU2iO5pA8sD1fG4hJ7kL0zX3cV6bN9mQ2wE5rT8yU1iO4pA7sD0fG3hJ6kL9zX2cV5bN8mQ=="),
+		"server_key", "c2VydmVyLWtleS1leGFtcGxlLXNlcnZlci1rZXktZXhhbXBsZS1zZXJ2ZXIta2V5LWV4YW1wbGUtMTIzNDU2Nzg=")
 	exUser = map[string]any{"id": 1, "uid": 950, "username": "admin", "full_name": "Local Administrator",
 		"locked": false, "password_disabled": false, "builtin": false, "local": true,
 		"group":  map[string]any{"id": 4, "bsdgrp_gid": 950, "bsdgrp_group": "admin", "bsdgrp_builtin": false},
@@ -45,8 +53,10 @@ func with(m map[string]any, k string, v any) map[string]any {
 
 // examples documents each method with calls that work on a fresh server.
 var examples = map[string][]rpc.Example{
+	"api_key.convert_raw_key": {{Name: "a key that does not exist",
+		Params: []any{"99-" + strings.Repeat("a", 64)}, Err: keyward.Invalid("api_key_convert_raw_key", service.MsgKeyMissing)}},
 	"api_key.create": {{Name: "a key that never expires", Params: []any{map[string]any{"name": "backup-bot", "username": "admin"}},
-		Result: with(exKeyEntry, "key", "1-nO471l9gbNAQr74El9W8CITOJoOBq3BnieW69XweU0fAOMK7AUQnWikaTvt534oE")}},
+		Result: exKeyCreated}},
 	"api_key.get_instance": {{Name: "one key", Params: []any{1}, Result: exKeyEntry}},
 	"api_key.my_keys":      {{Name: "the caller's keys", Params: []any{}, Result: []any{exKeyEntry}}},
 	"api_key.query": {{Name: "newest first", Params: []any{[]any{[]any{"revoked", "=", false}},

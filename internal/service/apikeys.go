@@ -29,14 +29,15 @@ func (s *Service) KeyIDsByUser(ctx context.Context) (map[int64][]int64, error) {
 	return s.cfg.Keys.KeyIDsByUser(ctx)
 }
 
-// View returns how keys look to the caller: keyhash redacted without
-// API_KEY_WRITE (FULL_ADMIN includes it). Commands run by the operator
-// (no caller) see everything.
+// View returns how keys look to the caller: keyhash (and a SCRAM salt)
+// redacted without API_KEY_WRITE (FULL_ADMIN includes it), the SCRAM
+// fields instead of keyhash from v26.0.0 on. Commands run by the operator
+// (no caller) see everything, with keyhash.
 func View(c *keyward.Caller) keyward.KeyView {
 	if c == nil {
 		return keyward.KeyView{}
 	}
-	return keyward.KeyView{Redact: !c.Roles.Has(keyward.APIKeyWrite)}
+	return keyward.KeyView{Redact: !c.Roles.Has(keyward.APIKeyWrite), SCRAM: !c.Version.Before(keyward.V26_0)}
 }
 
 // QueryKeys runs api_key.query for the caller in SQL; entries have the
@@ -93,20 +94,25 @@ func (s *Service) checkEscalation(c *keyward.Caller, owner *keyward.User) error 
 		"of user %s, who holds roles that the caller does not hold.", me, owner.Username)
 }
 
-// CreateKey runs api_key.create and returns the entry with the raw key,
-// which exists nowhere else.
-func (s *Service) CreateKey(ctx context.Context, in KeyCreate) (*keyward.APIKey, string, error) {
+// CreateKey runs api_key.create and returns the key with its raw key and
+// SCRAM credential, which exist nowhere else. The key gets a keyed hash
+// and a SCRAM verifier sealed under its id (scram.md 9.4).
+func (s *Service) CreateKey(ctx context.Context, in KeyCreate) (*Issued, error) {
 	c := keyward.CallerFrom(ctx)
 	in.Name = strings.TrimSpace(in.Name)
 	owner := s.Accounts().UserByName(in.Username)
 	if err := checkOwnership(c, owner); err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	now := s.now()
 	secret := keys.NewSecret()
+	verifier, cred, err := s.deriveSCRAM(ctx, secret, nil, 0)
+	if err != nil {
+		return nil, err
+	}
 	k := &keyward.APIKey{Name: in.Name, Hash: keys.Hash(s.cfg.Verifier.Peppers.Current(), secret),
 		CreatedAt: now.UTC().Truncate(time.Second), ExpiresAt: truncated(in.ExpiresAt), SecretGen: 1}
-	err := s.writeKeys(ctx, func(tx keyward.KeyTx) error {
+	err = s.writeKeys(ctx, func(tx keyward.KeyTx) error {
 		v := &keyward.ValidationError{}
 		if err := checkName(ctx, tx, v, "api_key_create", in.Name, 0); err != nil {
 			return err
@@ -124,12 +130,17 @@ func (s *Service) CreateKey(ctx context.Context, in KeyCreate) (*keyward.APIKey,
 			return err
 		}
 		k.UserID = owner.ID
+		if k.ID, err = tx.NextID(ctx); err != nil {
+			return err
+		}
+		k.SCRAM = s.seal(k.ID, verifier)
 		return tx.Create(ctx, k)
 	})
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	return k, keys.Format(k.ID, secret), nil
+	cred.KeyID = k.ID
+	return &Issued{Key: k, Raw: keys.Format(k.ID, secret), SCRAM: cred}, nil
 }
 
 func truncated(t *time.Time) *time.Time {

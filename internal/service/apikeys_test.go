@@ -72,7 +72,7 @@ func TestCreateKey(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			k, raw, err := e.svc.CreateKey(e.callers[tt.caller], service.KeyCreate{Name: tt.key, Username: tt.user, ExpiresAt: tt.expires})
+			issued, err := e.svc.CreateKey(e.callers[tt.caller], service.KeyCreate{Name: tt.key, Username: tt.user, ExpiresAt: tt.expires})
 			switch {
 			case tt.errno != 0:
 				wantErrno(t, err, tt.errno, tt.text)
@@ -83,6 +83,7 @@ func TestCreateKey(t *testing.T) {
 			case err != nil:
 				t.Fatal(err)
 			}
+			k, raw := issued.Key, issued.Raw
 			id, _, ok := keys.Parse(raw)
 			owner := e.svc.Accounts().UserByName(tt.user)
 			if !ok || id != k.ID || k.UserID != owner.ID || k.Name != strings.TrimSpace(tt.key) || k.Revoked || k.SecretGen != 1 {
@@ -100,7 +101,7 @@ func TestCreateKey(t *testing.T) {
 		})
 	}
 	t.Run("ErrAllCollected", func(t *testing.T) {
-		_, _, err := e.svc.CreateKey(e.ctx, service.KeyCreate{Name: "taken", Username: "canary", ExpiresAt: &past})
+		_, err := e.svc.CreateKey(e.ctx, service.KeyCreate{Name: "taken", Username: "canary", ExpiresAt: &past})
 		for _, text := range []string{"name must be unique", "Expiration date is in the past", "User does not exist."} {
 			wantInvalid(t, err, "api_key_create", text)
 		}
@@ -141,7 +142,7 @@ func TestUpdateKey(t *testing.T) {
 				defer e.svc.DeleteKey(e.ctx, k.ID)
 				id = k.ID
 			}
-			before, after, newRaw, err := e.svc.UpdateKey(e.callers[tt.caller], id, tt.in)
+			before, issued, err := e.svc.UpdateKey(e.callers[tt.caller], id, tt.in)
 			switch {
 			case tt.errno != 0:
 				wantErrno(t, err, tt.errno, tt.text)
@@ -152,6 +153,7 @@ func TestUpdateKey(t *testing.T) {
 			case err != nil:
 				t.Fatal(err)
 			}
+			after, newRaw := issued.Key, issued.Raw
 			if tt.in.Name.Set && after.Name != strings.TrimSpace(tt.in.Name.Value) || tt.in.ExpiresAt.Set && after.ExpiresAt != nil {
 				t.Errorf("after = %+v", after)
 			}

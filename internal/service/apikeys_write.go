@@ -7,18 +7,26 @@ import (
 
 	"github.com/keyward/keyward"
 	"github.com/keyward/keyward/internal/keys"
+	"github.com/keyward/keyward/internal/scram"
 )
 
-// UpdateKey runs api_key.update. It returns the key before and after, and
-// the new raw key when it was reset.
-func (s *Service) UpdateKey(ctx context.Context, id int64, in KeyUpdate) (before, after *keyward.APIKey, raw string, err error) {
+// UpdateKey runs api_key.update. It returns the key before and after; when
+// it was reset, after has the new raw key and SCRAM credential (a reset
+// makes a new keyed hash and a new SCRAM verifier, scram.md 9.4).
+func (s *Service) UpdateKey(ctx context.Context, id int64, in KeyUpdate) (before *keyward.APIKey, after *Issued, err error) {
 	c := keyward.CallerFrom(ctx)
 	now := s.now()
 	in.Name.Value = strings.TrimSpace(in.Name.Value)
 	var secret string
+	var verifier scram.Verifier
+	var cred *SCRAMCredential
 	if in.Reset {
 		secret = keys.NewSecret()
+		if verifier, cred, err = s.deriveSCRAM(ctx, secret, nil, 0); err != nil {
+			return nil, nil, err
+		}
 	}
+	var updated *keyward.APIKey
 	err = s.writeKeys(ctx, func(tx keyward.KeyTx) error {
 		old, owner, err := s.manageable(ctx, tx, c, id)
 		if err != nil {
@@ -48,21 +56,24 @@ func (s *Service) UpdateKey(ctx context.Context, id int64, in KeyUpdate) (before
 		}
 		if in.Reset {
 			k.Hash = keys.Hash(s.cfg.Verifier.Peppers.Current(), secret)
+			k.SCRAM = s.seal(id, verifier)
 			k.Revoked, k.RevokedReason, k.RevokedAt, k.SecretGen = false, "", time.Time{}, old.SecretGen+1
 			if err := tx.ClearInsecureUse(ctx, id); err != nil {
 				return err
 			}
 		}
-		before, after = old, &k
+		before, updated = old, &k
 		return tx.Update(ctx, &k)
 	})
 	if err != nil {
-		return nil, nil, "", err
+		return nil, nil, err
 	}
+	after = &Issued{Key: updated}
 	if in.Reset {
-		raw = keys.Format(id, secret)
+		cred.KeyID = id
+		after.Raw, after.SCRAM = keys.Format(id, secret), cred
 	}
-	return before, after, raw, nil
+	return before, after, nil
 }
 
 // DeleteKey runs api_key.delete and returns the deleted key.

@@ -91,7 +91,7 @@ func (s *Service) checkKey(ctx context.Context, a *keyAttempt, b Binder, owner *
 		s.dummyVerify(secret)
 		return s.keyFailed(ctx, a, a.keyRef(), "API key is revoked.", AuthErr)
 	}
-	match, rehash, took := s.verifyKey(ctx, k.Hash, secret)
+	match, rehash, took := s.verifyKey(ctx, k, secret)
 	if !match {
 		return s.keyFailed(ctx, a, a.keyRef(), "Invalid API key", AuthErr)
 	}
@@ -107,8 +107,8 @@ func (s *Service) checkKey(ctx context.Context, a *keyAttempt, b Binder, owner *
 	if s.Roles(owner.ID).Empty() {
 		return s.keyFailed(ctx, a, a.keyRef(), "Account has no privileges.", deniedAnswer(a.c))
 	}
-	if rehash {
-		k = s.upgradeHash(ctx, k, secret)
+	if rehash || s.scramOutdated(k) {
+		k = s.upgradeKey(ctx, k, secret, rehash)
 	}
 	sess := s.newSession(owner, keyward.CredAPIKey)
 	sess.APIKeyID, sess.APIKeyName, sess.APIKeyGen = k.ID, k.Name, k.SecretGen
@@ -169,31 +169,4 @@ func (s *Service) insecureUse(ctx context.Context, a *keyAttempt) (*keyward.Sess
 	}
 	s.log.Warn("API key revoked: used over an insecure transport", "key_id", id, "address", a.c.Origin.IP())
 	return s.keyFailed(ctx, a, a.keyRef(), "API key revoked due to insecure transport.", Expired)
-}
-
-// upgradeHash replaces an imported PBKDF2 hash, or one made with an older
-// pepper, by a keyed hash with the current pepper. The write runs to its
-// end under a context the client cannot cancel.
-func (s *Service) upgradeHash(ctx context.Context, k *keyward.APIKey, secret string) *keyward.APIKey {
-	wctx := context.WithoutCancel(ctx)
-	up := *k
-	up.Hash = keys.Hash(s.cfg.Verifier.Peppers.Current(), secret)
-	updated := false
-	err := s.writeKeys(wctx, func(tx keyward.KeyTx) error {
-		cur, err := tx.Find(wctx, k.ID)
-		if err != nil || cur == nil || cur.SecretGen != k.SecretGen || cur.Hash != k.Hash {
-			return err // changed meanwhile: keep what is there
-		}
-		up = *cur
-		up.Hash = keys.Hash(s.cfg.Verifier.Peppers.Current(), secret)
-		updated = true
-		return tx.Update(wctx, &up)
-	})
-	if err != nil || !updated {
-		if err != nil {
-			s.log.Error("re-hash key", "key_id", k.ID, "error", err)
-		}
-		return k
-	}
-	return &up
 }

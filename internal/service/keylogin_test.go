@@ -126,7 +126,7 @@ func revokeInsecurely(e *env, _ *keyward.APIKey, raw string) {
 func expire(e *env, k *keyward.APIKey, _ string) {
 	e.tb.Helper()
 	at := e.clock.Now().Add(time.Hour)
-	if _, _, _, err := e.svc.UpdateKey(e.ctx, k.ID, service.KeyUpdate{
+	if _, _, err := e.svc.UpdateKey(e.ctx, k.ID, service.KeyUpdate{
 		ExpiresAt: keyward.Opt[*time.Time]{Set: true, Value: &at}}); err != nil {
 		e.tb.Fatal(err)
 	}

@@ -146,10 +146,11 @@ func (e *env) as(c *keyward.Caller) context.Context { return keyward.NewContext(
 // key creates a key for owner as the operator and returns it with its raw text.
 func (e *env) key(owner, name string) (*keyward.APIKey, string) {
 	e.tb.Helper()
-	k, raw, err := e.svc.CreateKey(e.ctx, service.KeyCreate{Name: name, Username: owner})
+	issued, err := e.svc.CreateKey(e.ctx, service.KeyCreate{Name: name, Username: owner})
 	if err != nil {
 		e.tb.Fatalf("create key %s for %s: %v", name, owner, err)
 	}
+	k, raw := issued.Key, issued.Raw
 	e.raws.Store(k.ID, raw)
 	return k, raw
 }

@@ -99,11 +99,11 @@ func TestRefreshInvalidation(t *testing.T) {
 // updateKey changes a key as the operator, failing the test on an error.
 func updateKey(e *env, id int64, in service.KeyUpdate) (after *keyward.APIKey, raw string) {
 	e.tb.Helper()
-	_, after, raw, err := e.svc.UpdateKey(e.ctx, id, in)
+	_, issued, err := e.svc.UpdateKey(e.ctx, id, in)
 	if err != nil {
 		e.tb.Fatalf("update key %d: %v", id, err)
 	}
-	return after, raw
+	return issued.Key, issued.Raw
 }
 
 // keyRaw returns the raw text of a key the env made.

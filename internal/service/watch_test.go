@@ -36,10 +36,11 @@ func TestWatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k, raw, err := other.CreateKey(e.ctx, service.KeyCreate{Name: "k1", Username: "alice"})
+	issued, err := other.CreateKey(e.ctx, service.KeyCreate{Name: "k1", Username: "alice"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	k, raw := issued.Key, issued.Raw
 	if _, resp := other.LoginPassword(e.ctx, &keyward.Caller{ConnID: "o", Origin: secure}, &conn{}, "alice", "pw-alice"); resp != service.Success {
 		t.Fatalf("login on the other process: %s", resp)
 	}

@@ -9,8 +9,10 @@ import "github.com/keyward/keyward"
 // as the view shows keys; boolTrue is the dialect's literal for true.
 func KeyTable(v keyward.KeyView, boolTrue string) *Table {
 	hash := Column{Name: "keyhash", Expr: "k.keyhash", Type: Text}
+	salt := Column{Name: "salt", Expr: "k.scram_salt", Type: Text}
 	if v.Redact {
 		hash.Expr = "'********'"
+		salt.Expr = "CASE WHEN k.scram_salt = '' THEN '' ELSE '********' END"
 	}
 	cols := []Column{
 		{Name: "id", Expr: "k.id", Type: Int},
@@ -18,13 +20,21 @@ func KeyTable(v keyward.KeyView, boolTrue string) *Table {
 		{Name: "username", Expr: "u.username", Type: Text, Fold: "u.username_fold",
 			Join: &Join{Key: "k.user_id", From: "users u", ID: "u.id"}},
 		{Name: "user_identifier", Expr: "k.user_id", Type: Int},
-		hash,
-		{Name: "created_at", Expr: "k.created_at", Type: DateTime},
-		{Name: "expires_at", Expr: "k.expires_at", Type: DateTime, Nullable: true},
-		{Name: "local", Expr: boolTrue, Type: Bool},
-		{Name: "revoked", Expr: "k.revoked", Type: Bool},
-		{Name: "revoked_reason", Expr: "k.revoked_reason", Type: Text, Nullable: true},
 	}
+	if v.SCRAM { // v26.0.0's fields instead of keyhash (scram.md 9.5)
+		cols = append(cols, Column{Name: "iterations", Expr: "k.scram_iterations", Type: Int}, salt,
+			Column{Name: "stored_key", Expr: "'********'", Type: Text},
+			Column{Name: "server_key", Expr: "'********'", Type: Text})
+	} else {
+		cols = append(cols, hash)
+	}
+	cols = append(cols,
+		Column{Name: "created_at", Expr: "k.created_at", Type: DateTime},
+		Column{Name: "expires_at", Expr: "k.expires_at", Type: DateTime, Nullable: true},
+		Column{Name: "local", Expr: boolTrue, Type: Bool},
+		Column{Name: "revoked", Expr: "k.revoked", Type: Bool},
+		Column{Name: "revoked_reason", Expr: "k.revoked_reason", Type: Text, Nullable: true},
+	)
 	return &Table{Columns: cols, DefaultOrder: "k.id"}
 }
 
