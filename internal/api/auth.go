@@ -47,8 +47,11 @@ func (d *Handlers) userInfo(reg *rpc.Registry, sess *keyward.Session) map[string
 	if u.UID == 950 {
 		attrs = append(attrs, "SYS_ADMIN")
 	}
-	if sess.Root().Credential == keyward.CredAPIKey {
+	if root := sess.Root(); root.Credential == keyward.CredAPIKey {
 		attrs = append(attrs, "API_KEY")
+		if root.SCRAM {
+			attrs = append(attrs, "SCRAM") // scram.md 9.10: API_KEY once (difference S8)
+		}
 	}
 	webShell, webUI := false, false
 	for _, p := range acc.UserPrivileges(u) {

@@ -21,24 +21,34 @@ func loginOptions(v26 bool) schema.Field {
 	return schema.Opt("login_options", schema.Object(fields...), def)
 }
 
-// loginData is auth.login_ex's login_data on v26.0.0 (v26) or 25.x.
+// loginData is auth.login_ex's login_data on v26.0.0 (v26) or 25.x: v26
+// adds the SCRAM variant.
 func loginData(v26 bool) *schema.Schema {
-	return schema.Union("mechanism", "AuthMech",
-		schema.Variant{Tag: string(keyward.MechAPIKeyPlain), Schema: schema.Object(
+	variants := plainVariants(v26)
+	if v26 {
+		variants = append(variants, scramVariant())
+	}
+	return schema.Union("mechanism", "AuthMech", variants...).Desc("Login data, tagged by `mechanism`.")
+}
+
+// plainVariants are the login_data variants of every version.
+func plainVariants(v26 bool) []schema.Variant {
+	return []schema.Variant{
+		{Tag: string(keyward.MechAPIKeyPlain), Schema: schema.Object(
 			schema.Req("username", schema.String().Len(1, 0).RecordAs(service.RecordedUsername)).Doc("The key's owner."),
 			schema.Req("api_key", schema.String().Sensitive()).Doc("The raw key, `<id>-<secret>`."),
 			loginOptions(v26))},
-		schema.Variant{Tag: string(keyward.MechPasswordPlain), Schema: schema.Object(
+		{Tag: string(keyward.MechPasswordPlain), Schema: schema.Object(
 			schema.Req("username", schema.String().RecordAs(service.RecordedUsername)),
 			schema.Req("password", schema.String().Sensitive()),
 			loginOptions(v26))},
-		schema.Variant{Tag: string(keyward.MechTokenPlain), Schema: schema.Object(
+		{Tag: string(keyward.MechTokenPlain), Schema: schema.Object(
 			schema.Req("token", schema.String().Sensitive()).Doc("A token from auth.generate_token."),
 			loginOptions(v26))},
-		schema.Variant{Tag: string(keyward.MechOTPToken), Schema: schema.Object(
+		{Tag: string(keyward.MechOTPToken), Schema: schema.Object(
 			schema.Req("otp_token", schema.String().Sensitive()),
 			loginOptions(v26))},
-	).Desc("Login data, tagged by `mechanism`.")
+	}
 }
 
 // userInfoOrNull is the user_info member of login answers. OrNull marks
@@ -61,7 +71,11 @@ func loginResult(v26 bool) *schema.Schema {
 			"A reconnect token when login_options.reconnect_token asked for one, else null."))
 		failures = append(failures, string(keyward.LoginDenied))
 	}
-	return schema.AnyOf(schema.Object(success...), schema.Object(schema.Req("response_type", schema.Enum(failures...))))
+	alts := []*schema.Schema{schema.Object(success...), schema.Object(schema.Req("response_type", schema.Enum(failures...)))}
+	if v26 {
+		alts = append(alts, scramResult())
+	}
+	return schema.AnyOf(alts...)
 }
 
 var errOTP = keyward.Errorf(keyward.EINVAL, "OTP_TOKEN: no authentication in progress")
@@ -73,7 +87,9 @@ func (d *Handlers) loginExMethod() *rpc.Method {
 		Description: "Authenticates the connection. `response_type` is `SUCCESS` (with `user_info`, " +
 			"`authenticator` and, from v26.0.0, `reconnect_token`), `AUTH_ERR` for any credential failure (never saying which), `EXPIRED` for a " +
 			"correct but expired API key or one refused over an insecure transport, or (from v26.0.0) `DENIED` for a correct " +
-			"password or key of an account without roles (AUTH_ERR before v26.0.0). Failed answers wait the " +
+			"password or key of an account without roles (AUTH_ERR before v26.0.0). From v26.0.0 an API key also " +
+			"logs in by `SCRAM` (SCRAM-SHA-512, optionally bound to the TLS channel) in two calls, each answered " +
+			"`SCRAM_RESPONSE`: the server-first, then the server-final with `user_info`. Failed answers wait the " +
 			"failed-login delay; login calls of one connection run one at a time.",
 		Params: []schema.Field{schema.Req("login_data", loginData(true))},
 		Result: loginResult(true),
@@ -84,7 +100,8 @@ func (d *Handlers) loginExMethod() *rpc.Method {
 		Examples: []rpc.Example{{Name: "wrong password",
 			Params: []any{map[string]any{"mechanism": "PASSWORD_PLAIN", "username": "nobody", "password": "wrong"}},
 			Result: map[string]any{"response_type": "AUTH_ERR"}}},
-		Errors:  []rpc.ErrorDoc{{Code: rpc.CodeCallError, Errno: keyward.EINVAL, Message: errOTP.Reason()}},
+		Errors: []rpc.ErrorDoc{{Code: rpc.CodeCallError, Errno: keyward.EINVAL, Message: errOTP.Reason()},
+			{Code: rpc.CodeCallError, Errno: keyward.EFAULT, Message: service.ErrSCRAMNotInProgress.Reason()}},
 		Handler: d.loginEx,
 	}
 }
@@ -96,6 +113,8 @@ func (d *Handlers) loginEx(ctx context.Context, c *rpc.Call) (any, error) {
 		Password     string `json:"password"`
 		APIKey       string `json:"api_key"`
 		Token        string `json:"token"`
+		SCRAMType    string `json:"scram_type"`
+		RFCStr       string `json:"rfc_str"`
 		LoginOptions struct {
 			UserInfo       bool `json:"user_info"`
 			ReconnectToken bool `json:"reconnect_token"`
@@ -104,6 +123,10 @@ func (d *Handlers) loginEx(ctx context.Context, c *rpc.Call) (any, error) {
 	if err := schema.Decode(c.Params[0], &in); err != nil {
 		return nil, err
 	}
+	if keyward.Mechanism(in.Mechanism) == keyward.MechSCRAM {
+		return d.loginSCRAM(ctx, c, keyward.SCRAMType(in.SCRAMType), in.RFCStr)
+	}
+	d.Svc.DiscardSCRAM(c.Conn)
 	var sess *keyward.Session
 	var resp keyward.LoginResponse
 	switch keyward.Mechanism(in.Mechanism) {

@@ -32,6 +32,9 @@ var Mechanisms = map[keyward.Credential]keyward.Mechanism{
 	keyward.CredPassword: keyward.MechPasswordPlain,
 	keyward.CredAPIKey:   keyward.MechAPIKeyPlain,
 	keyward.CredToken:    keyward.MechTokenPlain,
+	// Failed SCRAM steps; a SCRAM login that succeeds counts as the
+	// API_KEY session it opens.
+	credSCRAM: keyward.MechSCRAM,
 }
 
 // ResponseTypes are the login answers (accounts.md 10.2).
