@@ -32,6 +32,9 @@ type KeyStore interface {
 	// UpdateKeys runs fn in one write transaction, committed only if fn
 	// returns nil.
 	UpdateKeys(ctx context.Context, fn func(KeyTx) error) error
+	// KeyIDsWithHashPrefix returns the ids of the keys whose keyhash
+	// starts with prefix, ascending.
+	KeyIDsWithHashPrefix(ctx context.Context, prefix string) ([]int64, error)
 	RevokedKeys(ctx context.Context) ([]*APIKey, error)
 	InsecureUses(ctx context.Context) ([]InsecureUse, error)
 }

@@ -113,6 +113,11 @@ func (a *App) build(ctx context.Context) error {
 	if err := a.headlessAdmin(ctx); err != nil {
 		return err
 	}
+	if n, err := svc.ConvertImportedKeys(ctx); err != nil {
+		return fmt.Errorf("give imported keys their SCRAM verifiers: %w", err)
+	} else if n > 0 {
+		a.log.Info("imported TrueNAS keys given SCRAM verifiers", "keys", n)
+	}
 	reg := rpc.NewRegistry()
 	host, _ := os.Hostname()
 	api.Register(reg, &api.Handlers{Svc: svc, Now: a.now, Started: a.now(), Hostname: host, Timezone: a.cfg.Zone()})

@@ -151,3 +151,19 @@ func (db *DB) InsecureUses(ctx context.Context) (_ []keyward.InsecureUse, err er
 	}
 	return out, nil
 }
+
+// KeyIDsWithHashPrefix returns the ids of the keys whose keyhash starts
+// with prefix, ascending.
+func (db *DB) KeyIDsWithHashPrefix(ctx context.Context, prefix string) (_ []int64, err error) {
+	defer db.fail(&err)
+	rows, err := db.pool.Query(ctx, `SELECT id FROM api_keys WHERE left(keyhash, $1) = $2 ORDER BY id`,
+		len(prefix), prefix)
+	if err != nil {
+		return nil, fmt.Errorf("keys by hash prefix: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, fmt.Errorf("keys by hash prefix: %w", err)
+	}
+	return ids, nil
+}

@@ -173,3 +173,24 @@ func (db *DB) QueryKeys(ctx context.Context, v keyward.KeyView, f keyward.Filter
 	defer db.fail(&err)
 	return db.runQuery(ctx, keyTable(v), "api_keys k JOIN users u ON u.id = k.user_id", f, o)
 }
+
+// KeyIDsWithHashPrefix returns the ids of the keys whose keyhash starts
+// with prefix, ascending.
+func (db *DB) KeyIDsWithHashPrefix(ctx context.Context, prefix string) (_ []int64, err error) {
+	defer db.fail(&err)
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM api_keys WHERE substr(keyhash, 1, ?) = ? ORDER BY id`,
+		len(prefix), prefix)
+	if err != nil {
+		return nil, fmt.Errorf("keys by hash prefix: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

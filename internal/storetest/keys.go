@@ -98,6 +98,11 @@ func testKeyRoundTrip(t *testing.T, s keyward.Store) {
 	if ids, err := s.KeyIDsByUser(ctx); err != nil || !slices.Equal(ids[u.ID], []int64{k.ID}) {
 		t.Errorf("KeyIDsByUser = %v, %v", ids, err)
 	}
+	for prefix, want := range map[string][]int64{"$hmac-sha256$p1$": {k.ID}, "$hmac-sha256$p1$bmV": {k.ID}, "$pbkdf2-sha512$": nil, "%": nil} {
+		if ids, err := s.KeyIDsWithHashPrefix(ctx, prefix); err != nil || !slices.Equal(ids, want) {
+			t.Errorf("KeyIDsWithHashPrefix(%q) = %v, %v; want %v", prefix, ids, err, want)
+		}
+	}
 	must(t, s.UpdateKeys(ctx, func(tx keyward.KeyTx) error { return tx.Delete(ctx, k.ID) }))
 	if got, err := s.FindKey(ctx, k.ID); err != nil || got != nil {
 		t.Errorf("FindKey after delete = %+v, %v", got, err)
