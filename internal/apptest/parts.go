@@ -3,6 +3,7 @@ package apptest
 import (
 	"context"
 
+	"github.com/keyward/keyward"
 	"github.com/keyward/keyward/internal/rpc"
 )
 
@@ -31,3 +32,7 @@ func (s *Server) Checkpoint(ctx context.Context) error {
 
 // Registry returns the running server's method registry.
 func (s *Server) Registry() *rpc.Registry { return s.parts.RPC.Registry() }
+
+// Store returns the running server's store, for tests that must put the
+// database in a state the API cannot make (a key from before a feature).
+func (s *Server) Store() keyward.Store { return s.parts.Store }
