@@ -125,13 +125,18 @@ func (e env) importCmd(ctx context.Context, args []string) error {
 	})
 }
 
-// exportRow is the shape of a TrueNAS api_key.query row; other members
-// are ignored.
+// exportRow is the shape of a TrueNAS api_key.query row: a 25.x row has
+// keyhash, a 26 row the SCRAM verifier's fields instead (scram.md 9.9);
+// other members are ignored.
 var exportRow = schema.Object(
 	schema.Req("id", schema.Int()),
 	schema.Req("name", schema.String().Len(1, 200)),
 	schema.Opt("username", schema.String().OrNull(), nil),
-	schema.Req("keyhash", schema.String()),
+	schema.Opt("keyhash", schema.String(), ""),
+	schema.Opt("iterations", schema.Int(), int64(0)),
+	schema.Opt("salt", schema.String(), ""),
+	schema.Opt("stored_key", schema.String(), ""),
+	schema.Opt("server_key", schema.String(), ""),
 	schema.Opt("created_at", schema.DateTime().OrNull(), nil),
 	schema.Opt("expires_at", schema.DateTime().OrNull(), nil),
 	schema.Opt("revoked", schema.Bool(), false),
