@@ -53,8 +53,9 @@ func Register(r *rpc.Registry, d *Handlers) {
 		Description: "API keys added, changed (update, reset, revocation, hash upgrade, owner rename) and removed.",
 		Roles:       []keyward.Role{keyward.APIKeyRead},
 		Fields:      keyEntrySchema(keyward.Current),
-		Versions:    map[keyward.Version]*schema.Schema{keyward.V25_04: keyEntrySchema(keyward.V25_04)},
-		Render:      d.renderKeyEvent,
+		Versions: map[keyward.Version]*schema.Schema{keyward.V25_04: keyEntrySchema(keyward.V25_04),
+			keyward.V25_10: keyEntrySchema(keyward.V25_10)},
+		Render: d.renderKeyEvent,
 	})
 }
 
