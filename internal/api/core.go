@@ -25,7 +25,7 @@ func pingMethod() *rpc.Method {
 		Name:        "core.ping",
 		Inline:      true,
 		Summary:     "Check that the server answers.",
-		Description: "Returns `pong`. Needs no login on v25.10.0 (rate limited before login); on v25.04.0 it needs an authenticated connection.",
+		Description: "Returns `pong`. Needs no login from v25.10.0 on (rate limited before login); on v25.04.x it needs an authenticated connection.",
 		Result:      schema.Const("pong"),
 		Access:      rpc.NoAuth,
 		Versions:    map[keyward.Version]rpc.VersionSpec{keyward.V25_04: {Access: access(rpc.NeedLogin)}},
@@ -52,7 +52,7 @@ func setOptionsMethod() *rpc.Method {
 		Summary: "Set options of this connection.",
 		Description: "Stores `legacy_jobs`, `private_methods` and `py_exceptions` for the connection; " +
 			"unknown keys are ignored. The options change nothing observable: Keyward has no jobs and never " +
-			"sends `py_exception`. Returns the current options (v25.10.0) or null (v25.04.0). Never rate limited.",
+			"sends `py_exception`. Returns the current options (from v25.10.0 on) or null (v25.04.x). Never rate limited.",
 		Params:      []schema.Field{schema.Req("options", optionsSchema)},
 		Result:      result,
 		Access:      rpc.NoAuth,
