@@ -40,6 +40,21 @@ func SCRAMPepperID(s string) string {
 	return f[4]
 }
 
+// KeyPeppers returns the pepper ids a key's keyed hash and sealed SCRAM
+// verifier need, each once: "" stands for a hash that needs none (an
+// imported PBKDF2 hash, a SCRAM-only keyhash).
+func KeyPeppers(hash, sealed string) []string {
+	h := ""
+	if rest, ok := strings.CutPrefix(hash, "$hmac-sha256$"); ok {
+		h, _, _ = strings.Cut(rest, "$")
+	}
+	out := []string{h}
+	if s := SCRAMPepperID(sealed); s != "" && s != h {
+		out = append(out, s)
+	}
+	return out
+}
+
 // SCRAMParams returns the iteration count and base64 salt of a sealed SCRAM
 // verifier (0 and "" when s is empty or has another form): they are not
 // secret, and the stores keep them apart for queries.

@@ -110,7 +110,9 @@ func TestKeyLoginAndSession(t *testing.T) {
 	srv := apptest.MustStart(t)
 	admin := srv.MustSetupAdmin(t)
 	uid := apptest.MustUserWithRoles(t, admin, "svc", "pw-svc", "SHARING_ADMIN")
-	e := admin.MustResult("api_key.create", map[string]any{"name": "backup-bot", "username": "svc"}).(map[string]any)
+	v25 := apptest.MustDial(t, srv.WSURL("v25.10.0")) // keyhash: the entry before v26
+	v25.MustLogin(apptest.AdminUser, apptest.AdminPassword)
+	e := v25.MustResult("api_key.create", map[string]any{"name": "backup-bot", "username": "svc"}).(map[string]any)
 	id, _ := apptest.Int(e["id"])
 	raw := e["key"].(string)
 	if !rawKeyRE.MatchString(raw) || !strings.HasPrefix(raw, itoa(int(id))+"-") || !keyHashRE.MatchString(e["keyhash"].(string)) { // acceptance 19
@@ -223,7 +225,7 @@ func TestKeyOwnershipAndEscalation(t *testing.T) { // acceptance 9, 10, 16
 	apptest.MustUserWithRoles(t, admin, "sharer", "pw-sharer", "SHARING_ADMIN")
 	apptest.MustUserWithRoles(t, admin, "keyman", "pw-keyman", "API_KEY_WRITE")
 	apptest.MustUserWithRoles(t, admin, "minion", "pw-minion", "API_KEY_READ")
-	sharer := apptest.MustDial(t, srv.WSURL("current"))
+	sharer := apptest.MustDial(t, srv.WSURL("v25.10.0")) // keyhash: the entry before v26
 	sharer.MustLogin("sharer", "pw-sharer")
 	id, _ := apptest.MustCreateKey(t, sharer, "mine", "sharer")
 	if _, has := sharer.MustResult("api_key.update", id, map[string]any{"name": "mine2"}).(map[string]any)["key"]; has {

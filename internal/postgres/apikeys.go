@@ -93,13 +93,14 @@ func keyIDs(ctx context.Context, tx pgx.Tx, userID int64) ([]int64, error) {
 	return ids, nil
 }
 
-// PepperUsage counts the keyed hashes and sealed SCRAM verifiers made with
-// each pepper id ("" for imported PBKDF2 hashes).
+// PepperUsage counts the keys whose keyed hash or sealed SCRAM verifier
+// needs each pepper id ("" for hashes that need none), each key once per
+// pepper.
 func (db *DB) PepperUsage(ctx context.Context) (_ map[string]int64, err error) {
 	defer db.fail(&err)
-	rows, err := db.pool.Query(ctx, `SELECT pepper, count(*) FROM (
-		SELECT CASE WHEN keyhash LIKE '$hmac-sha256$%' THEN split_part(keyhash, '$', 3) ELSE '' END AS pepper FROM api_keys
-		UNION ALL SELECT split_part(scram, '$', 5) FROM api_keys WHERE scram IS NOT NULL) p GROUP BY pepper`)
+	rows, err := db.pool.Query(ctx, `SELECT pepper, count(DISTINCT id) FROM (
+		SELECT id, CASE WHEN keyhash LIKE '$hmac-sha256$%' THEN split_part(keyhash, '$', 3) ELSE '' END AS pepper FROM api_keys
+		UNION ALL SELECT id, split_part(scram, '$', 5) FROM api_keys WHERE scram IS NOT NULL) p GROUP BY pepper`)
 	if err != nil {
 		return nil, fmt.Errorf("pepper usage: %w", err)
 	}

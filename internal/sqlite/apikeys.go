@@ -105,15 +105,18 @@ func keyIDs(ctx context.Context, tx *sql.Tx, userID int64) ([]int64, error) {
 	return out, rows.Err()
 }
 
-// PepperUsage counts the keyed hashes and sealed SCRAM verifiers made with
-// each pepper id ("" for imported PBKDF2 hashes).
+// PepperUsage counts the keys whose keyed hash or sealed SCRAM verifier
+// needs each pepper id ("" for hashes that need none), each key once per
+// pepper.
 func (db *DB) PepperUsage(ctx context.Context) (_ map[string]int64, err error) {
 	defer db.fail(&err)
 	return pepperUsage(ctx, db.read)
 }
 
 // pepperUsage is PepperUsage on any database, also one from before the
-// api_keys table (migration 3), which has no keys.
+// api_keys table (migration 3), which has no keys, or before the scram
+// column (migration 9). A key counts once per pepper, whether its keyed
+// hash, its SCRAM verifier or both need it.
 func pepperUsage(ctx context.Context, db *sql.DB) (map[string]int64, error) {
 	out := map[string]int64{}
 	var n int
@@ -121,48 +124,28 @@ func pepperUsage(ctx context.Context, db *sql.DB) (map[string]int64, error) {
 	if err != nil || n == 0 {
 		return out, err
 	}
-	if err := scramPepperUsage(ctx, db, out); err != nil {
-		return nil, err
+	scram := "NULL"
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('api_keys') WHERE name = 'scram'`).Scan(&n); err != nil {
+		return nil, fmt.Errorf("pepper usage: %w", err)
 	}
-	rows, err := db.QueryContext(ctx, `SELECT CASE WHEN keyhash LIKE '$hmac-sha256$%'
-		THEN substr(keyhash, 14, instr(substr(keyhash, 14), '$') - 1) ELSE '' END AS pepper, count(*)
-		FROM api_keys GROUP BY pepper`)
+	if n > 0 {
+		scram = "scram"
+	}
+	rows, err := db.QueryContext(ctx, `SELECT keyhash, coalesce(`+scram+`, '') FROM api_keys`)
 	if err != nil {
 		return nil, fmt.Errorf("pepper usage: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id string
-		var n int64
-		if err := rows.Scan(&id, &n); err != nil {
+		var hash, sealed string
+		if err := rows.Scan(&hash, &sealed); err != nil {
 			return nil, err
 		}
-		out[id] += n
+		for _, id := range keyward.KeyPeppers(hash, sealed) {
+			out[id]++
+		}
 	}
 	return out, rows.Err()
-}
-
-// scramPepperUsage adds the pepper ids of the sealed SCRAM verifiers to
-// out, on a database from migration 9 on.
-func scramPepperUsage(ctx context.Context, db *sql.DB, out map[string]int64) error {
-	var n int
-	err := db.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('api_keys') WHERE name = 'scram'`).Scan(&n)
-	if err != nil || n == 0 {
-		return err
-	}
-	rows, err := db.QueryContext(ctx, `SELECT scram FROM api_keys WHERE scram IS NOT NULL`)
-	if err != nil {
-		return fmt.Errorf("pepper usage: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return err
-		}
-		out[keyward.SCRAMPepperID(v)]++
-	}
-	return rows.Err()
 }
 
 // keyTable is the key query table with SQLite's true.
