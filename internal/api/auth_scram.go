@@ -14,8 +14,11 @@ func scramVariant() schema.Variant {
 	return schema.Variant{Tag: string(keyward.MechSCRAM), Schema: schema.Object(
 		schema.Req("scram_type", schema.Enum(string(keyward.SCRAMClientFirst), string(keyward.SCRAMClientFinal))).Doc(
 			"The step: the client-first message, then the client-final."),
-		// The client-final carries the proof: never recorded.
-		schema.Req("rfc_str", schema.String().Sensitive()).Doc(
+		// The client-final carries the proof: never recorded. No length
+		// bound here: a message longer than scram.MaxMessageLen is the
+		// SCRAM parser's AUTH_ERR (scram.md 9.7), which also uses up a
+		// pending exchange, not a validation error that would leave it.
+		schema.Req("rfc_str", schema.String().Len(0, rpc.MaxMessageBytes).Sensitive()).Doc(
 			"The RFC 5802 message: `n,,n=<username>:<key id>,r=<nonce>` (or `p=tls-server-end-point,,…` to bind "+
 				"to the TLS channel), then `c=…,r=…,p=…`."),
 	)}
