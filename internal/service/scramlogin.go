@@ -99,6 +99,11 @@ func (s *Service) scramVerifier(ctx context.Context, cf scram.ClientFirst, p *sc
 		s.log.Error("find key", "key_id", cf.KeyID, "error", err)
 	}
 	p.key = k
+	// Both answers cost the same work, the stand-in's HMAC and the opening
+	// of a sealed verifier (a dummy one for a stand-in): the time of the
+	// server-first, which is not delayed, must not tell which pairs of
+	// name and key id are real.
+	standIn := scram.StandIn(s.cfg.Verifier.Peppers.Current().Key, cf.Username, cf.KeyID, s.scramIterations())
 	why := scramInvalidKey
 	switch owner := s.scramOwner(k, cf.Username); {
 	case owner == nil:
@@ -113,8 +118,21 @@ func (s *Service) scramVerifier(ctx context.Context, cf scram.ClientFirst, p *sc
 			return v, ""
 		}
 		s.log.Error("open SCRAM verifier", "key_id", k.ID, "error", err)
+		return standIn, why
 	}
-	return scram.StandIn(s.cfg.Verifier.Peppers.Current().Key, cf.Username, cf.KeyID, s.scramIterations()), why
+	_, _, _ = scram.Open(0, s.dummySealed(), s.cfg.Verifier.Peppers)
+	return standIn, why
+}
+
+// dummySealed is a sealed verifier of no key under the current pepper,
+// opened for a stand-in server-first as a real one is opened for a real
+// one.
+func (s *Service) dummySealed() string {
+	s.dummySealOnce.Do(func() {
+		s.dummySeal = scram.Seal(0, scram.Verifier{Iterations: scram.MinIterations, Salt: make([]byte, scram.SaltLen),
+			StoredKey: make([]byte, scram.KeyLen), ServerKey: make([]byte, scram.KeyLen)}, s.cfg.Verifier.Peppers.Current())
+	})
+	return s.dummySeal
 }
 
 // scramOwner returns the owner of k when it is the user named name

@@ -83,6 +83,9 @@ type Service struct {
 	// tabled is what the session table holds of this node's sessions:
 	// connection id -> login id (syncSessions, on the Follow goroutine).
 	tabled map[string]string
+	// dummySeal is dummySealed's verifier, made once.
+	dummySealOnce sync.Once
+	dummySeal     string
 }
 
 // snapshot is the accounts as of one generation, with effective roles
