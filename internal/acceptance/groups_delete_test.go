@@ -164,3 +164,30 @@ func TestGroupMemberGainsRoles(t *testing.T) {
 		}
 	})
 }
+
+// TestGroupDeleteNotSelf: group.delete with delete_users does not delete
+// the caller's own account with its primary group (as user.delete refuses
+// to, "Cannot delete the currently active user").
+func TestGroupDeleteNotSelf(t *testing.T) {
+	t.Parallel()
+	srv := apptest.MustStart(t)
+	admin := srv.MustSetupAdmin(t)
+	uid := apptest.MustUserWithRoles(t, admin, "eve", "pw-eve", "ACCOUNT_WRITE")
+	eve := apptest.MustDial(t, srv.WSURL("current"))
+	eve.MustLogin("eve", "pw-eve")
+	u := admin.MustResult("user.get_instance", uid).(map[string]any)
+	primary := u["group"].(map[string]any)["id"]
+	// eve's roles come through another group, so her primary group is
+	// listed by no privilege.
+	ops := admin.MustResult("group.create", map[string]any{"name": "ops", "users": []any{uid}})
+	privs := admin.MustResult("privilege.query", []any{[]any{"name", "=", "priv-eve"}}).([]any)
+	admin.MustResult("privilege.update", privs[0].(map[string]any)["id"],
+		map[string]any{"local_groups": []any{group(t, admin, ops)["gid"]}})
+	r := eve.Call("group.delete", primary, map[string]any{"delete_users": true})
+	if apptest.Code(r) != -32001 || apptest.Reason(r) != "[EINVAL] Cannot delete the currently active user" {
+		t.Fatalf("group.delete of the caller's primary group with delete_users: %s", apptest.String(r))
+	}
+	if got := admin.Call("user.get_instance", uid); got["error"] != nil {
+		t.Fatalf("eve was deleted: %s", apptest.String(got))
+	}
+}

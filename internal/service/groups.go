@@ -164,6 +164,12 @@ func (s *Service) DeleteGroup(ctx context.Context, id int64, deleteUsers bool) (
 		if err != nil {
 			return err
 		}
+		// As user.delete: nobody deletes their own account, also not as a
+		// member deleted with its primary group.
+		if c := keyward.CallerFrom(ctx); c != nil && c.Session != nil &&
+			slices.ContainsFunc(primary, func(u *keyward.User) bool { return u.ID == c.Session.UserID }) {
+			return ErrDeleteSelf
+		}
 		for _, u := range primary {
 			if _, err := tx.DeleteUser(ctx, u.ID); err != nil {
 				return err
