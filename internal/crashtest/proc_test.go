@@ -31,8 +31,9 @@ func startServer(t *testing.T, bin, dataDir, logPath string) *server {
 	return &server{apptest.MustStartProcess(t, cmd, func() string { return tail(logPath) })}
 }
 
-// wsURL returns the server's current API URL.
-func (s *server) wsURL() string { return s.WSURL("current") }
+// wsURL is the v25.10.0 path: the workload tells stored secrets apart by
+// their keyhash, which entries show before v26.
+func (s *server) wsURL() string { return s.WSURL("v25.10.0") }
 
 // kill sends SIGKILL and reaps the process.
 func (s *server) kill() { s.Kill() }
