@@ -103,6 +103,11 @@ type violation struct {
 func scan(t *testing.T, u *UI, script, screen string) {
 	t.Helper()
 	do(t, u.ctx, chromedp.Evaluate[chromedp.Void](script))
+	// A list being refreshed is dimmed (opacity .7) until its answer comes:
+	// scan what the user reads once it has, not the moment between (under
+	// load, an event's refresh can be in flight).
+	Await[string](u, `new Promise(done => { const wait = () => document.querySelector('.rows.dim') ?
+		setTimeout(wait, 20) : done(''); wait(); })`)
 	raw := Await[string](u, `axe.run(document, {resultTypes: ['violations']}).then(r =>
 		JSON.stringify(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')))`)
 	var found []violation
