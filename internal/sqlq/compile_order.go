@@ -2,7 +2,6 @@ package sqlq
 
 import (
 	"encoding/json"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -65,34 +64,6 @@ func encodePath(path []string) string {
 	}
 	b, _ := json.Marshal(path)
 	return string(b)
-}
-
-// sqliteOrder is SQLite's Dialect.Order. Typed columns sort natively:
-// SQLite puts NULL first in ascending and last in descending order, which
-// is "null is the smallest value", so a plain "<expr> DESC" is emitted and
-// an index on the column stays usable. Only a nulls prefix that disagrees
-// with that default adds an "(<expr> IS NULL)" key. Values inside JSON
-// columns sort by kw_rank (the type order) and then kw_val (the value
-// within its type).
-func sqliteOrder(col *Column, rest []string, k query.OrderKey) ([]string, []any) {
-	dir := direction(k)
-	nullKey := nullsFirst(k) == k.Desc
-	var keys []string
-	if col.Type != JSON {
-		if nullKey && col.Nullable {
-			keys = append(keys, nullsKey(fmt.Sprintf("(%s IS NULL)", col.Expr), nullsFirst(k)))
-		}
-		return append(keys, col.Expr+dir), nil
-	}
-	var args []any
-	path := []byte(encodePath(rest))
-	rank := fmt.Sprintf("kw_rank(?, %d, %s)", col.Type, blobArg(col))
-	val := fmt.Sprintf("kw_val(?, %d, %s)", col.Type, blobArg(col))
-	if nullKey {
-		keys = append(keys, nullsKey("("+rank+" = 0)", nullsFirst(k)))
-		args = append(args, path)
-	}
-	return append(keys, rank+dir, val+dir), append(args, path, path)
 }
 
 // nullsKey orders by a "value is null" expression: true first when first.
