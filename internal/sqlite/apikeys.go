@@ -93,6 +93,11 @@ func keyIDs(ctx context.Context, tx *sql.Tx, userID int64) ([]int64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("key ids of user %d: %w", userID, err)
 	}
+	return scanIDs(rows)
+}
+
+// scanIDs reads a column of ids and closes rows.
+func scanIDs(rows *sql.Rows) ([]int64, error) {
 	defer rows.Close()
 	var out []int64
 	for rows.Next() {
@@ -166,14 +171,5 @@ func (db *DB) KeyIDsWithHashPrefix(ctx context.Context, prefix string) (_ []int6
 	if err != nil {
 		return nil, fmt.Errorf("keys by hash prefix: %w", err)
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return scanIDs(rows)
 }
