@@ -30,8 +30,13 @@ func TestClusterItem6KillUnderLoad(t *testing.T) {
 	halt := startWriters(ws)
 	defer halt()
 
-	delay := time.Duration(300+rand.New(rand.NewPCG(seed, 99)).IntN(501)) * time.Millisecond
-	time.Sleep(delay)
+	// Kill node 3 at a random moment once its writers have had a write
+	// acknowledged (a create costs a 50,000-iteration PBKDF2, slow under
+	// -race: a fixed delay could end before any).
+	start := time.Now()
+	eventually(t, fewSeconds, "a write acknowledged on node3", func() bool { return ws[4].acks.Load()+ws[5].acks.Load() > 0 })
+	time.Sleep(time.Duration(rand.New(rand.NewPCG(seed, 99)).IntN(501)) * time.Millisecond)
+	delay := time.Since(start)
 	nodes[2].Kill()
 	killed := time.Now()
 	for _, w := range ws[:4] {
