@@ -151,14 +151,7 @@ func TestSCRAMItem8Replay(t *testing.T) {
 	f := newSCRAMFixture(t)
 	c := f.ws(t)
 	s := c.SCRAM("svc", f.raw, false)
-	a, err := c.SCRAMStep(client.SCRAMClientFirst, s.First())
-	if err != nil {
-		t.Fatal(err)
-	}
-	final, err := s.Final(a.RFCStr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	final, _ := c.MustSCRAMFirst(s)
 	if a, err := c.SCRAMStep(client.SCRAMClientFinal, final); err != nil || a.SCRAMType != "SERVER_FINAL_RESPONSE" {
 		t.Fatalf("first use: %+v %v", a, err)
 	}

@@ -65,15 +65,7 @@ func TestSCRAMPendingExchange(t *testing.T) {
 	f := newSCRAMFixture(t)
 	begin := func(c *apptest.Client) string {
 		t.Helper()
-		s := c.SCRAM("svc", f.raw, false)
-		a, err := c.SCRAMStep(client.SCRAMClientFirst, s.First())
-		if err != nil {
-			t.Fatal(err)
-		}
-		final, err := s.Final(a.RFCStr)
-		if err != nil {
-			t.Fatal(err)
-		}
+		final, _ := c.MustSCRAMFirst(c.SCRAM("svc", f.raw, false))
 		return final
 	}
 	t.Run("ErrDiscardedByOtherLogin", func(t *testing.T) {

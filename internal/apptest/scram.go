@@ -42,3 +42,19 @@ func (c *Client) SCRAMStep(scramType, rfcStr string) (client.SCRAMAnswer, error)
 	defer cancel()
 	return c.rpc.SCRAMStep(ctx, scramType, rfcStr)
 }
+
+// MustSCRAMFirst sends s's client-first and returns the client-final that
+// answers the server-first, and the server-first, without sending it
+// (tests that replay, alter or withhold the final step).
+func (c *Client) MustSCRAMFirst(s *client.SCRAM) (final, serverFirst string) {
+	c.tb.Helper()
+	a, err := c.SCRAMStep(client.SCRAMClientFirst, s.First())
+	if err != nil {
+		c.tb.Fatal(err)
+	}
+	final, err = s.Final(a.RFCStr)
+	if err != nil {
+		c.tb.Fatal(err)
+	}
+	return final, a.RFCStr
+}
